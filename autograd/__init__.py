@@ -1,0 +1,22 @@
+"""chainrule's engine: scalar reverse-mode autodiff on a recorded graph.
+
+Read in this order: ``floats`` (IEEE math), ``op`` (what an op is), ``ops``
+(the table of every op), ``value`` (the ``Value`` node), ``backprop`` (the
+backward pass), ``functional`` (``grad``), ``functions`` (several inputs).
+"""
+
+from .backprop import topological_order
+from .functional import grad
+from .functions import dot, log_softmax, logsumexp, maximum, mean, minimum, softmax, sum
+from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .op import Op
+from .ops import TABLE as OPS
+from .value import Value
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Value", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
+    "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
+    "logsumexp", "softmax", "log_softmax", "topological_order",
+]

@@ -1,0 +1,76 @@
+"""Functions of several Values: max/min, sum, mean, dot, logsumexp, softmax.
+
+Each is one n-ary node of the op table (a neuron's ``dot`` is one node, not
+2n), except ``softmax`` and ``log_softmax``, which are built from
+``logsumexp`` so that they never overflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from . import ops
+from .value import Value, apply
+
+
+def maximum(a: Any, b: Any) -> Value:
+    """max(a, b); gradient ½ to each on a tie, nan if either is nan."""
+    return apply(ops.MAXIMUM, (a, b))
+
+
+def minimum(a: Any, b: Any) -> Value:
+    """min(a, b); gradient ½ to each on a tie, nan if either is nan."""
+    return apply(ops.MINIMUM, (a, b))
+
+
+def _values(values: Iterable[Any], fn: str) -> list[Any]:
+    if isinstance(values, (Value, str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{fn}: expected an iterable of Values or numbers, "
+                        f"got {type(values).__name__}")
+    return list(values)
+
+
+def sum(values: Iterable[Any]) -> Value:  # noqa: A001 - the public name
+    """Σ values as one node (0 for no values)."""
+    xs = _values(values, "sum")
+    return apply(ops.SUM, xs) if xs else Value(0.0)
+
+
+def mean(values: Iterable[Any]) -> Value:
+    """(1/n) Σ values as one node."""
+    xs = _values(values, "mean")
+    if not xs:
+        raise ValueError("mean: no values (the mean of nothing is undefined)")
+    return apply(ops.MEAN, xs)
+
+
+def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = None) -> Value:
+    """Σ w_i x_i (+ bias) as one node: inputs are w_1..w_n, x_1..x_n (, b)."""
+    w, x = _values(ws, "dot"), _values(xs, "dot")
+    if len(w) != len(x):
+        raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs")
+    if bias is None:
+        return apply(ops.DOT, w + x) if w else Value(0.0)
+    return apply(ops.AFFINE, w + x + [bias])
+
+
+def logsumexp(values: Iterable[Any]) -> Value:
+    """ln Σ e^x_i, computed stably (shifted by the max)."""
+    xs = _values(values, "logsumexp")
+    if not xs:
+        raise ValueError("logsumexp: no values")
+    return apply(ops.LOGSUMEXP, xs)
+
+
+def log_softmax(values: Iterable[Any]) -> list[Value]:
+    """x_i − logsumexp(x): finite even for logits of ±1000."""
+    xs = [x if isinstance(x, Value) else Value(x) for x in _values(values, "log_softmax")]
+    lse = logsumexp(xs)
+    return [x - lse for x in xs]
+
+
+def softmax(values: Iterable[Any]) -> list[Value]:
+    """e^(x_i − logsumexp(x)): sums to 1, never overflows."""
+    return [z.exp() for z in log_softmax(values)]
+

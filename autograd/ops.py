@@ -1,0 +1,257 @@
+"""The op table: every scalar op of chainrule, each defined exactly once.
+
+Each entry gives the value ``f`` (on floats, IEEE results from ``floats``),
+the local derivative(s) ``df`` and the display ``symbol``. Plain backward,
+``grad(create_graph=True)``, drawing and gradient checking all read these
+entries; nothing else in the package knows how any op is differentiated.
+See ``op.py`` for the signatures. ``x`` is an input, ``y`` the output.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any
+
+from . import floats
+from .op import Op, cos, data, div, erf, exp, log, power, sigmoid, sign, sin, tanh
+
+
+def _num(c: float) -> str:
+    return f"{c:g}"
+
+
+# -- arithmetic ---------------------------------------------------------------
+
+ADD = Op("add", "+", operator.add, lambda a, b, y: (1.0, 1.0), arity=2,
+         doc="a + b")
+SUB = Op("sub", "−", operator.sub, lambda a, b, y: (1.0, -1.0), arity=2,
+         doc="a − b")
+MUL = Op("mul", "×", operator.mul, lambda a, b, y: (b, a), arity=2,
+         doc="a · b")
+DIV = Op("div", "÷", floats.div,
+         lambda a, b, y: (div(1.0, b), div(-a, b * b)), arity=2,
+         doc="a / b;  ∂/∂a = 1/b,  ∂/∂b = −a/b²")
+NEG = Op("neg", "−", operator.neg, lambda x, y: -1.0, doc="−x")
+
+
+def _d_pow(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
+    # PyTorch's convention: ∂/∂a = 0 where b = 0; ∂/∂b = 0 where a = 0, b ≥ 0.
+    da = 0.0 if data(b) == 0 else b * power(a, b - 1.0)
+    db = 0.0 if (data(a) == 0 and b >= 0) else y * log(a)
+    return da, db
+
+
+POW = Op("pow", "^", floats.pow, _d_pow, arity=2,
+         doc="a ** b;  ∂/∂a = b·a^(b−1),  ∂/∂b = a^b·ln a")
+POWC = Op("powc", lambda p: f"^{_num(p[0])}", floats.pow,
+          lambda x, y, c: 0.0 if c == 0 else c * power(x, c - 1.0),
+          param_names=("exponent",), doc="x ** c for a constant c;  c·x^(c−1)")
+ABS = Op("abs", "|x|", abs, lambda x, y: sign(x), branch=lambda x: sign(x),
+         doc="|x|;  sign(x), 0 at 0")
+
+# -- exponentials and logarithms ---------------------------------------------
+
+EXP = Op("exp", "exp", floats.exp, lambda x, y: y, doc="e^x;  e^x")
+LOG = Op("log", "ln", floats.log, lambda x, y: div(1.0, x), doc="ln x;  1/x")
+LOG1P = Op("log1p", "ln(1+x)", floats.log1p, lambda x, y: div(1.0, 1.0 + x),
+           doc="ln(1 + x);  1/(1 + x)")
+SQRT = Op("sqrt", "√", floats.sqrt, lambda x, y: div(1.0, 2.0 * y),
+          doc="√x;  1/(2√x)")
+
+# -- trigonometric and the error function -------------------------------------
+
+SIN = Op("sin", "sin", floats.sin, lambda x, y: cos(x), doc="sin x;  cos x")
+COS = Op("cos", "cos", floats.cos, lambda x, y: -sin(x), doc="cos x;  −sin x")
+ATAN = Op("atan", "atan", floats.atan, lambda x, y: 1.0 / (1.0 + x * x),
+          doc="arctan x;  1/(1 + x²)")
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+ERF = Op("erf", "erf", floats.erf,
+         lambda x, y: _TWO_OVER_SQRT_PI * exp(-(x * x)),
+         doc="erf x;  2/√π · e^(−x²)")
+
+# -- activations ----------------------------------------------------------------
+
+TANH = Op("tanh", "tanh", floats.tanh, lambda x, y: 1.0 - y * y,
+          doc="tanh x;  1 − tanh²x")
+SIGMOID = Op("sigmoid", "σ", floats.sigmoid, lambda x, y: y * (1.0 - y),
+             doc="σ(x) = 1/(1 + e^−x);  σ(1 − σ)")
+RELU = Op("relu", "ReLU", lambda x: 0.0 if x <= 0 else x,
+          lambda x, y: 0.0 if x <= 0 else 1.0, branch=lambda x: x > 0,
+          doc="max(0, x);  1 for x > 0, else 0 (0 at the kink)")
+
+
+def _d_softplus(x: Any, y: Any) -> Any:
+    z = exp(x)
+    return 1.0 if x > 20.0 else z / (z + 1.0)
+
+
+SOFTPLUS = Op("softplus", "softplus", floats.softplus, _d_softplus,
+              doc="ln(1 + e^x) (x above 20);  σ(x)")
+LEAKY_RELU = Op("leaky_relu", lambda p: f"LReLU({_num(p[0])})",
+                lambda x, s: x if x > 0 else x * s,
+                lambda x, y, s: 1.0 if x > 0 else s,
+                param_names=("negative_slope",), branch=lambda x, s: x > 0,
+                doc="x for x > 0, else s·x;  1 or s")
+
+
+def _elu(x: float, scale: float, alpha: float, input_scale: float) -> float:
+    """PyTorch's ELU family: scale·x for x > 0, else scale·α·(e^(x·input_scale) − 1)."""
+    return x * scale if x > 0 else floats.expm1(x * input_scale) * (alpha * scale)
+
+
+def _d_elu(x: Any, scale: float, alpha: float, input_scale: float) -> Any:
+    return scale if x > 0 else input_scale * (alpha * scale) * exp(x * input_scale)
+
+
+ELU = Op("elu", lambda p: f"ELU({_num(p[0])})",
+         lambda x, a: _elu(x, 1.0, a, 1.0),
+         lambda x, y, a: _d_elu(x, 1.0, a, 1.0),
+         param_names=("alpha",), branch=lambda x, a: x > 0,
+         doc="x for x > 0, else α(e^x − 1);  1 or α·e^x")
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+SELU = Op("selu", "SELU", lambda x: _elu(x, SELU_SCALE, SELU_ALPHA, 1.0),
+          lambda x, y: _d_elu(x, SELU_SCALE, SELU_ALPHA, 1.0),
+          branch=lambda x: x > 0, doc="λ·ELU_α(x) with PyTorch's λ, α")
+CELU = Op("celu", lambda p: f"CELU({_num(p[0])})",
+          lambda x, a: _elu(x, 1.0, a, 1.0 / a),
+          lambda x, y, a: _d_elu(x, 1.0, a, 1.0 / a),
+          param_names=("alpha",), branch=lambda x, a: x > 0,
+          doc="x for x > 0, else α(e^(x/α) − 1);  1 or e^(x/α)")
+
+_SQRT1_2 = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+GELU = Op("gelu", "GELU", lambda x: x * 0.5 * (1.0 + math.erf(x * _SQRT1_2)),
+          lambda x, y: 0.5 * (1.0 + erf(x * _SQRT1_2))
+          + x * (_INV_SQRT_2PI * exp(-0.5 * (x * x))),
+          doc="x·Φ(x) (exact, erf form);  Φ(x) + x·φ(x)")
+SILU = Op("silu", "SiLU", lambda x: x * floats.sigmoid(x),
+          lambda x, y: (lambda s: s * (1.0 + x * (1.0 - s)))(sigmoid(x)),
+          doc="x·σ(x);  σ(1 + x(1 − σ))")
+SOFTSIGN = Op("softsign", "softsign", lambda x: x / (1.0 + abs(x)),
+              lambda x, y: (lambda t: 1.0 / (t * t))(1.0 + abs(x)),
+              doc="x/(1 + |x|);  1/(1 + |x|)²")
+
+
+def _hardtanh(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else (hi if x > hi else x)
+
+
+def _d_hardtanh(x: Any, lo: float, hi: float) -> float:
+    return 0.0 if (x <= lo or x >= hi) else 1.0  # 0 exactly at a bound
+
+
+def _piece(x: Any, lo: float, hi: float) -> int:
+    return -1 if x < lo else (1 if x > hi else 0)
+
+
+HARDTANH = Op("hardtanh", lambda p: f"hardtanh[{_num(p[0])},{_num(p[1])}]",
+              _hardtanh, lambda x, y, lo, hi: _d_hardtanh(x, lo, hi),
+              param_names=("min_val", "max_val"), branch=_piece,
+              doc="x clipped to [lo, hi];  1 inside, 0 at and beyond a bound")
+RELU6 = Op("relu6", "ReLU6", lambda x: _hardtanh(x, 0.0, 6.0),
+           lambda x, y: _d_hardtanh(x, 0.0, 6.0),
+           branch=lambda x: _piece(x, 0.0, 6.0), doc="min(max(0, x), 6)")
+HARDSIGMOID = Op("hardsigmoid", "hardσ",
+                 lambda x: _hardtanh(x + 3.0, 0.0, 6.0) / 6.0,
+                 lambda x, y: 1.0 / 6.0 if -3.0 < x < 3.0 else 0.0,
+                 branch=lambda x: _piece(x, -3.0, 3.0),
+                 doc="clip(x/6 + 1/2, 0, 1);  1/6 strictly inside (−3, 3)")
+
+
+def _logsigmoid(x: float) -> float:
+    return min(x, 0.0) - floats.log1p(floats.exp(-abs(x)))
+
+
+def _d_logsigmoid(x: Any, y: Any) -> Any:
+    z = exp(-abs(x))
+    return 1.0 - z / (1.0 + z) if x < 0 else z / (1.0 + z)
+
+
+LOGSIGMOID = Op("logsigmoid", "log σ", _logsigmoid, _d_logsigmoid,
+                doc="ln σ(x) = min(x, 0) − ln(1 + e^−|x|);  σ(−x)")
+TANHSHRINK = Op("tanhshrink", "tanhshrink", lambda x: x - math.tanh(x),
+                lambda x, y: (lambda t: t * t)(tanh(x)),
+                doc="x − tanh x;  tanh² x")
+HARDSHRINK = Op("hardshrink", lambda p: f"hardshrink({_num(p[0])})",
+                lambda x, lam: 0.0 if -lam <= x <= lam else x,
+                lambda x, y, lam: 0.0 if -lam <= x <= lam else 1.0,
+                param_names=("lambd",), branch=lambda x, lam: _piece(x, -lam, lam),
+                doc="x where |x| > λ, else 0;  1 or 0")
+SOFTSHRINK = Op("softshrink", lambda p: f"softshrink({_num(p[0])})",
+                lambda x, lam: x - lam if x > lam else (x + lam if x < -lam else 0.0),
+                lambda x, y, lam: 0.0 if -lam <= x <= lam else 1.0,
+                param_names=("lambd",), branch=lambda x, lam: _piece(x, -lam, lam),
+                doc="x ∓ λ beyond ±λ, else 0;  1 or 0")
+
+
+def _clamp(x: float, lo: float, hi: float) -> float:
+    x = lo if x < lo else x
+    return hi if x > hi else x
+
+
+CLAMP = Op("clamp", lambda p: f"clamp[{_num(p[0])},{_num(p[1])}]", _clamp,
+           lambda x, y, lo, hi: 1.0 if lo <= x <= hi else 0.0,
+           param_names=("min", "max"), branch=_piece,
+           doc="min(max(x, lo), hi);  1 inside, the bounds included")
+
+# -- several inputs -------------------------------------------------------------
+
+
+def _tie(a: Any, b: Any) -> int:
+    return (a > b) - (a < b)
+
+
+def _d_maximum(a: Any, b: Any, y: Any) -> tuple[float, float]:
+    if data(a) == data(b):
+        return 0.5, 0.5
+    return (0.0 if a < b else 1.0), (0.0 if a > b else 1.0)  # nan: 1, 1
+
+
+def _d_minimum(a: Any, b: Any, y: Any) -> tuple[float, float]:
+    if data(a) == data(b):
+        return 0.5, 0.5
+    return (0.0 if a > b else 1.0), (0.0 if a < b else 1.0)
+
+
+MAXIMUM = Op("maximum", "max", floats.maximum, _d_maximum, arity=2,
+             branch=_tie, doc="max(a, b);  1 for the larger, ½ each on a tie")
+MINIMUM = Op("minimum", "min", floats.minimum, _d_minimum, arity=2,
+             branch=_tie, doc="min(a, b);  1 for the smaller, ½ each on a tie")
+SUM = Op("sum", "Σ", lambda xs: sum(xs, 0.0), lambda xs, y: [1.0] * len(xs),
+         arity=None, doc="Σ x_i;  1 each")
+MEAN = Op("mean", "mean", lambda xs: sum(xs, 0.0) / len(xs),
+          lambda xs, y: [1.0 / len(xs)] * len(xs), arity=None,
+          doc="(1/n) Σ x_i;  1/n each")
+
+
+def _dot(xs: tuple[float, ...]) -> float:
+    n = len(xs) // 2
+    return sum(map(operator.mul, xs[:n], xs[n:]), 0.0)
+
+
+DOT = Op("dot", "·", _dot, lambda xs, y: (lambda n: xs[n:] + xs[:n])(len(xs) // 2),
+         arity=None, doc="inputs w_1..w_n, x_1..x_n: Σ w_i x_i;  ∂/∂w_i = x_i, ∂/∂x_i = w_i")
+
+
+def _affine(xs: tuple[float, ...]) -> float:
+    n = len(xs) // 2
+    return sum(map(operator.mul, xs[:n], xs[n:-1]), xs[-1])
+
+
+AFFINE = Op("affine", "w·x+b", _affine,
+            lambda xs, y: (lambda n: xs[n:-1] + xs[:n] + (1.0,))(len(xs) // 2),
+            arity=None,
+            doc="inputs w_1..w_n, x_1..x_n, b: Σ w_i x_i + b (a neuron's pre-activation)")
+LOGSUMEXP = Op("logsumexp", "LSE", floats.logsumexp,
+               lambda xs, y: [exp(x - y) for x in xs], arity=None,
+               doc="ln Σ e^x_i (stable);  softmax_i = e^(x_i − y)")
+
+#: Every built-in op by name (bound ops keep their unbound name).
+TABLE: dict[str, Op] = {op.name: op for op in (
+    ADD, SUB, MUL, DIV, NEG, POW, POWC, ABS, EXP, LOG, LOG1P, SQRT, SIN, COS,
+    ATAN, ERF, TANH, SIGMOID, RELU, SOFTPLUS, LEAKY_RELU, ELU, SELU, CELU, GELU,
+    SILU, SOFTSIGN, HARDTANH, RELU6, HARDSIGMOID, LOGSIGMOID, TANHSHRINK,
+    HARDSHRINK, SOFTSHRINK, CLAMP, MAXIMUM, MINIMUM, SUM, MEAN, DOT, AFFINE,
+    LOGSUMEXP)}

@@ -1,0 +1,363 @@
+"""``Value``: a scalar that records every operation into a DAG.
+
+A Value holds ``data`` (a float), ``grad`` (∂root/∂self after ``backward``),
+an optional ``label``, the op that made it and its inputs. Operators and
+methods look their op up in the op table (``ops.py``) and record one node;
+how the graph is walked backwards lives in ``backprop.py``.
+
+Nodes hold no closures and no reference back to their users, so a graph is
+freed by reference counting alone (no garbage-collector cycles).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from . import backprop, ops
+from .modes import NORMAL, AnomalyError, current
+from .op import Op
+
+Number = int | float
+
+
+def to_float(x: Any, what: str = "Value data") -> float:
+    """``x`` as a float if it is a real number, else TypeError naming its type."""
+    if type(x) is float:
+        return x
+    if isinstance(x, Value):
+        raise TypeError(f"{what} must be a real number, got a Value "
+                        f"({x!r}); use its .data, or the Value itself in an op")
+    kind = getattr(getattr(x, "dtype", None), "kind", None)
+    if (isinstance(x, (numbers.Real, Decimal))
+            or (kind in ("b", "i", "u", "f") and getattr(x, "shape", ()) == ())):
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(f"{what} {x!r} is too large for a float64") from None
+    shown = repr(x)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    raise TypeError(f"{what} must be a real number (int, float, bool, Fraction, "
+                    f"NumPy scalar...), got {type(x).__name__}: {shown}")
+
+
+class Value:
+    """A scalar node of the computation graph.
+
+    >>> u, v, w = Value(2.0, label="u"), Value(3.0, label="v"), Value(4.0, label="w")
+    >>> f = (u + v) * w
+    >>> f.backward()
+    >>> f.data, u.grad, v.grad, w.grad
+    (20.0, 4.0, 4.0, 5.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_prev", "_g")
+    __array_ufunc__ = None  # numpy scalars defer to our reflected operators
+
+    data: float
+    grad: float
+    label: str | None
+    _op: Op | None
+    _prev: tuple[Value, ...]
+    _g: float  # scratch gradient of one backward pass (see backprop.py)
+
+    def __init__(self, data: Any, label: str | None = None) -> None:
+        self.data = data if type(data) is float else to_float(data)
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Value label must be a str or None, got {type(label).__name__}")
+        self.grad = 0.0
+        self.label = label
+        self._op = None
+        self._prev = ()
+        self._g = 0.0
+
+    # -- what the node is -------------------------------------------------
+    @property
+    def op(self) -> str:
+        """The op's short name (``"mul"``, ``"tanh"``...), ``""`` for a leaf."""
+        return self._op.name if self._op is not None else ""
+
+    @property
+    def fn(self) -> Op | None:
+        """The :class:`Op` (value, derivatives, symbol) that made this node; None for a leaf."""
+        return self._op
+
+    @property
+    def children(self) -> tuple[Value, ...]:
+        """The inputs, in argument order; an input used twice appears twice."""
+        return self._prev
+
+    def is_leaf(self) -> bool:
+        return self._op is None
+
+    def item(self) -> float:
+        return self.data
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    def __repr__(self) -> str:
+        extra = f", label={self.label!r}" if self.label is not None else ""
+        if self._op is not None:
+            extra += f", op={self._op.name!r}"
+        return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
+
+    # -- arithmetic -----------------------------------------------------------
+    def __add__(self, other: Any) -> Value:
+        return _binary(ops.ADD, self, other)
+
+    def __radd__(self, other: Any) -> Value:
+        return _binary(ops.ADD, other, self)
+
+    def __sub__(self, other: Any) -> Value:
+        return _binary(ops.SUB, self, other)
+
+    def __rsub__(self, other: Any) -> Value:
+        return _binary(ops.SUB, other, self)
+
+    def __mul__(self, other: Any) -> Value:
+        return _binary(ops.MUL, self, other)
+
+    def __rmul__(self, other: Any) -> Value:
+        return _binary(ops.MUL, other, self)
+
+    def __truediv__(self, other: Any) -> Value:
+        return _binary(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return _binary(ops.DIV, other, self)
+
+    def __pow__(self, other: Any, modulo: None = None) -> Value:
+        if modulo is not None:
+            return NotImplemented
+        if isinstance(other, Value):
+            return _binary(ops.POW, self, other)
+        c = _constant(other)
+        if c is None:
+            return NotImplemented
+        return _unary(ops.POWC.bind(c), self)
+
+    def __rpow__(self, other: Any) -> Value:
+        return _binary(ops.POW, other, self)
+
+    def __neg__(self) -> Value:
+        return _unary(ops.NEG, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return _unary(ops.ABS, self)
+
+    # -- comparisons look at .data; == and hash stay identity ----------------
+    def __lt__(self, other: Any) -> bool:
+        o = _data(other)
+        return NotImplemented if o is None else self.data < o
+
+    def __le__(self, other: Any) -> bool:
+        o = _data(other)
+        return NotImplemented if o is None else self.data <= o
+
+    def __gt__(self, other: Any) -> bool:
+        o = _data(other)
+        return NotImplemented if o is None else self.data > o
+
+    def __ge__(self, other: Any) -> bool:
+        o = _data(other)
+        return NotImplemented if o is None else self.data >= o
+
+    # -- functions (see ops.py for each value and derivative) -----------------
+    def exp(self) -> Value:
+        return _unary(ops.EXP, self)
+
+    def log(self) -> Value:
+        return _unary(ops.LOG, self)
+
+    def log1p(self) -> Value:
+        return _unary(ops.LOG1P, self)
+
+    def sqrt(self) -> Value:
+        return _unary(ops.SQRT, self)
+
+    def sin(self) -> Value:
+        return _unary(ops.SIN, self)
+
+    def cos(self) -> Value:
+        return _unary(ops.COS, self)
+
+    def atan(self) -> Value:
+        return _unary(ops.ATAN, self)
+
+    def erf(self) -> Value:
+        return _unary(ops.ERF, self)
+
+    def tanh(self) -> Value:
+        return _unary(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        return _unary(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        return _unary(ops.RELU, self)
+
+    def softplus(self) -> Value:
+        return _unary(ops.SOFTPLUS, self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        return _unary(ops.LEAKY_RELU.bind(_param(negative_slope, "negative_slope")), self)
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        return _unary(ops.ELU.bind(_param(alpha, "alpha")), self)
+
+    def selu(self) -> Value:
+        return _unary(ops.SELU, self)
+
+    def celu(self, alpha: float = 1.0) -> Value:
+        a = _param(alpha, "alpha")
+        if a == 0:
+            raise ValueError("celu: alpha must not be 0 (it divides x)")
+        return _unary(ops.CELU.bind(a), self)
+
+    def gelu(self) -> Value:
+        return _unary(ops.GELU, self)
+
+    def silu(self) -> Value:
+        return _unary(ops.SILU, self)
+
+    def softsign(self) -> Value:
+        return _unary(ops.SOFTSIGN, self)
+
+    def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
+        lo, hi = _param(min_val, "min_val"), _param(max_val, "max_val")
+        if lo > hi:
+            raise ValueError(f"hardtanh: min_val ({lo}) must not exceed max_val ({hi})")
+        return _unary(ops.HARDTANH.bind(lo, hi), self)
+
+    def relu6(self) -> Value:
+        return _unary(ops.RELU6, self)
+
+    def hardsigmoid(self) -> Value:
+        return _unary(ops.HARDSIGMOID, self)
+
+    def logsigmoid(self) -> Value:
+        return _unary(ops.LOGSIGMOID, self)
+
+    def tanhshrink(self) -> Value:
+        return _unary(ops.TANHSHRINK, self)
+
+    def hardshrink(self, lambd: float = 0.5) -> Value:
+        return _unary(ops.HARDSHRINK.bind(_param(lambd, "lambd")), self)
+
+    def softshrink(self, lambd: float = 0.5) -> Value:
+        lam = _param(lambd, "lambd")
+        if lam < 0:
+            raise ValueError(f"softshrink: lambd must be >= 0, got {lam}")
+        return _unary(ops.SOFTSHRINK.bind(lam), self)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Value:  # noqa: A002
+        if min is None and max is None:
+            raise ValueError("clamp: give at least one of min and max")
+        lo = -float("inf") if min is None else _param(min, "min")
+        hi = float("inf") if max is None else _param(max, "max")
+        return _unary(ops.CLAMP.bind(lo, hi), self)
+
+    # -- gradients --------------------------------------------------------------
+    def backward(self, gradient: Any = 1.0) -> None:
+        """Add ∂self/∂node × ``gradient`` into ``.grad`` of every node below self
+        (self included). Iterative: any depth works. Twice doubles every grad."""
+        backprop.backward(self, to_float(gradient, "backward gradient"))
+
+    def zero_grad(self) -> None:
+        """Set ``.grad = 0.0`` on every node of the graph below self."""
+        for node in backprop.topological_order(self):
+            node.grad = 0.0
+
+
+# -- recording ---------------------------------------------------------------------
+
+_new = object.__new__
+
+
+def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
+    """Create the node ``op(inputs) = data`` (a plain leaf under ``no_grad``)."""
+    v: Value = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = None
+    v._g = 0.0
+    mode = current.get()
+    if mode is NORMAL:
+        v._op = op
+        v._prev = inputs
+        return v
+    if mode.anomaly and data != data:
+        shown = ", ".join(_describe(x) for x in inputs)
+        raise AnomalyError(f"op {op.name!r} produced nan in the forward pass "
+                           f"from input(s) {shown}")
+    if mode.grad_enabled:
+        v._op, v._prev = op, inputs
+    else:
+        v._op, v._prev = None, ()
+    return v
+
+
+def apply(op: Op, inputs: Iterable[Any]) -> Value:
+    """Record ``op`` on ``inputs`` (Values or real numbers): the generic path,
+    used by ``Op.__call__`` and the functions on several Values."""
+    xs = tuple(x if isinstance(x, Value) else _lift(x, op) for x in inputs)
+    data = op.value([x.data for x in xs])
+    if type(data) is not float:
+        data = to_float(data, f"the value of op {op.name!r}")
+    return record(op, data, xs)
+
+
+def _unary(op: Op, x: Value) -> Value:
+    return record(op, op.f(x.data, *op.params), (x,))
+
+
+def _binary(op: Op, a: Any, b: Any) -> Value:
+    if not isinstance(a, Value):
+        c = _constant(a)
+        if c is None:
+            return NotImplemented
+        a = Value(c)
+    if not isinstance(b, Value):
+        c = _constant(b)
+        if c is None:
+            return NotImplemented
+        b = Value(c)
+    return record(op, op.f(a.data, b.data), (a, b))
+
+
+def _constant(x: Any) -> float | None:
+    """A number operand as a float, None if it is no real number."""
+    if type(x) is float:
+        return x
+    try:
+        return to_float(x)
+    except TypeError:
+        return None
+
+
+def _lift(x: Any, op: Op) -> Value:
+    return Value(to_float(x, f"input of op {op.name!r}"))
+
+
+def _data(x: Any) -> float | None:
+    return x.data if isinstance(x, Value) else _constant(x)
+
+
+def _param(x: Any, name: str) -> float:
+    return to_float(x, f"parameter {name}")
+
+
+def _describe(v: Value) -> str:
+    return f"{v.label}={v.data!r}" if v.label else repr(v.data)
