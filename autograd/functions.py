@@ -64,10 +64,16 @@ def logsumexp(values: Iterable[Any]) -> Value:
 
 
 def log_softmax(values: Iterable[Any]) -> list[Value]:
-    """x_i − logsumexp(x): finite even for logits of ±1000."""
+    """(x_i − m) − logsumexp(x − m) with m = max x (a constant): finite for logits
+    of ±1000, and exact where x − logsumexp(x) would round (x = [1e4, 1e4, 0]
+    gives ln ½ to the last digit, as PyTorch)."""
     xs = [x if isinstance(x, Value) else Value(x) for x in _values(values, "log_softmax")]
-    lse = logsumexp(xs)
-    return [x - lse for x in xs]
+    if not xs:
+        raise ValueError("log_softmax: no values")
+    m = max(x.data for x in xs)
+    zs = xs if m == 0 else [x - m for x in xs]
+    lse = logsumexp(zs)
+    return [z - lse for z in zs]
 
 
 def softmax(values: Iterable[Any]) -> list[Value]:

@@ -72,8 +72,8 @@ ERF = Op("erf", "erf", floats.erf,
 
 # -- activations ----------------------------------------------------------------
 
-TANH = Op("tanh", "tanh", floats.tanh, lambda x, y: 1.0 - y * y,
-          doc="tanh x;  1 − tanh²x")
+TANH = Op("tanh", "tanh", floats.tanh, lambda x, y: (1.0 - y) * (1.0 + y),
+          doc="tanh x;  1 − tanh²x, as (1 − y)(1 + y): exact for large |x|, as PyTorch")
 SIGMOID = Op("sigmoid", "σ", floats.sigmoid, lambda x, y: y * (1.0 - y),
              doc="σ(x) = 1/(1 + e^−x);  σ(1 − σ)")
 RELU = Op("relu", "ReLU", lambda x: 0.0 if x <= 0 else x,
@@ -101,7 +101,8 @@ def _elu(x: float, scale: float, alpha: float, input_scale: float) -> float:
 
 
 def _d_elu(x: Any, scale: float, alpha: float, input_scale: float) -> Any:
-    return scale if x > 0 else input_scale * (alpha * scale) * exp(x * input_scale)
+    # the x <= 0 test first, so that nan takes the linear branch (as PyTorch)
+    return input_scale * (alpha * scale) * exp(x * input_scale) if x <= 0 else scale
 
 
 ELU = Op("elu", lambda p: f"ELU({_num(p[0])})",
@@ -180,7 +181,7 @@ HARDSHRINK = Op("hardshrink", lambda p: f"hardshrink({_num(p[0])})",
                 param_names=("lambd",), branch=lambda x, lam: _piece(x, -lam, lam),
                 doc="x where |x| > λ, else 0;  1 or 0")
 SOFTSHRINK = Op("softshrink", lambda p: f"softshrink({_num(p[0])})",
-                lambda x, lam: x - lam if x > lam else (x + lam if x < -lam else 0.0),
+                lambda x, lam: x - lam if x > lam else (x + lam if x < -lam else x * 0.0),
                 lambda x, y, lam: 0.0 if -lam <= x <= lam else 1.0,
                 param_names=("lambd",), branch=lambda x, lam: _piece(x, -lam, lam),
                 doc="x ∓ λ beyond ±λ, else 0;  1 or 0")
