@@ -3,7 +3,9 @@
 Built only on the public ``autograd`` API.
 """
 
-from .layers import MLP, Layer, Neuron, activation
+from .activations import PReLU, RReLU, activation
+from .layers import MLP, Layer, Neuron
 from .module import Module
+from .serialize import load
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "activation"]
+__all__ = ["Module", "Neuron", "Layer", "MLP", "activation", "PReLU", "RReLU", "load"]

@@ -1,8 +1,12 @@
 """Neurons, layers and multi-layer perceptrons.
 
 A neuron computes act(w·x + b): one n-ary ``affine`` node (``autograd.dot``
-with a bias) plus one activation node, geometrically a hyperplane w·x + b = 0
-with the activation applied to the signed distance-like score.
+with a bias) plus one activation node (none for a linear neuron). A layer is
+``nout`` neurons reading the same inputs, optionally followed by a layer-wide
+output activation (softmax). ``MLP(2, [16, 16, 1])`` is micrograd's network:
+ReLU hidden layers, a linear output, weights uniform in (-1, 1), zero biases,
+drawn in micrograd's order, so ``random.seed(s)`` before building either
+gives the same weights.
 """
 
 from __future__ import annotations
@@ -10,99 +14,188 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from autograd import Value, dot
 
+from .activations import LAYER_WIDE, Activation, RReLU, name_of
+from .activations import activation as resolve_activation
 from .module import Module
 
-Activation = Callable[[Value], Value]
+ActivationSpec = str | Activation | None
 
 
-def activation(spec: str | Activation | None) -> Activation | None:
-    """An activation from its name (any Value method, e.g. ``"relu"``,
-    ``"tanh"``, ``"leaky_relu"``), a callable, or None/``"identity"``/``"linear"``."""
-    if spec is None or spec in ("identity", "linear"):
-        return None
-    if callable(spec):
-        return spec
-    if isinstance(spec, str) and callable(getattr(Value, spec, None)) and not spec.startswith("_"):
-        method = getattr(Value, spec)
-        return lambda v: method(v)
-    raise ValueError(f"unknown activation {spec!r}: use a Value method name such as "
-                     f"'relu', 'tanh', 'sigmoid', a callable, or None")
+class Rng(Protocol):
+    """What an initialiser draws from: ``random.Random`` or the ``random`` module."""
+
+    def uniform(self, a: float, b: float) -> float: ...
+    def gauss(self, mu: float, sigma: float) -> float: ...
+    def getrandbits(self, k: int) -> int: ...
 
 
-def _init_weight(init: str, nin: int, nout: int, rng: random.Random) -> float:
-    if init == "uniform":  # micrograd's
-        return rng.uniform(-1.0, 1.0)
-    if init in ("xavier", "glorot"):
-        a = math.sqrt(6.0 / (nin + nout))
-        return rng.uniform(-a, a)
-    if init in ("he", "kaiming"):
-        return rng.gauss(0.0, math.sqrt(2.0 / nin))
-    raise ValueError(f"unknown init {init!r}: use 'uniform', 'xavier' or 'he'")
+InitFn = Callable[[Rng, int, int], float]
+
+
+def _uniform(rng: Rng, nin: int, nout: int) -> float:
+    return rng.uniform(-1.0, 1.0)
+
+
+def _xavier_uniform(rng: Rng, nin: int, nout: int) -> float:
+    a = math.sqrt(6.0 / (nin + nout))
+    return rng.uniform(-a, a)
+
+
+def _xavier_normal(rng: Rng, nin: int, nout: int) -> float:
+    return rng.gauss(0.0, math.sqrt(2.0 / (nin + nout)))
+
+
+def _he_normal(rng: Rng, nin: int, nout: int) -> float:
+    return rng.gauss(0.0, math.sqrt(2.0 / nin))
+
+
+def _he_uniform(rng: Rng, nin: int, nout: int) -> float:
+    a = math.sqrt(6.0 / nin)
+    return rng.uniform(-a, a)
+
+
+#: Weight initialisers by name: ``init(rng, fan_in, fan_out) -> weight``.
+INITS: dict[str, InitFn] = {
+    "uniform": _uniform,                 # micrograd: U(-1, 1)
+    "xavier": _xavier_uniform,           # Glorot: U(±√(6/(n_in+n_out)))
+    "glorot": _xavier_uniform,
+    "xavier_normal": _xavier_normal,     # N(0, 2/(n_in+n_out))
+    "he": _he_normal,                    # Kaiming: N(0, 2/n_in)
+    "kaiming": _he_normal,
+    "he_uniform": _he_uniform,           # U(±√(6/n_in))
+}
+
+
+def _init_fn(init: str | InitFn) -> InitFn:
+    if callable(init):
+        return init
+    if isinstance(init, str) and init in INITS:
+        return INITS[init]
+    raise ValueError(f"unknown init {init!r}: use one of {', '.join(INITS)} "
+                     f"or a callable init(rng, fan_in, fan_out) -> float")
+
+
+def _rng(seed: int | None) -> Rng:
+    """``random.Random(seed)``; the global ``random`` module when seed is None
+    (as micrograd, so ``random.seed`` reproduces its models)."""
+    if seed is None:
+        return random
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
+    return random.Random(seed)
+
+
+def _positive_int(n: Any, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {type(n).__name__}: {n!r}")
+    return n
 
 
 class Neuron(Module):
-    """act(w·x + b) with ``nin`` weights ``w`` and a bias ``b``."""
+    """act(w·x + b) with ``nin`` weights ``w`` and a bias ``b``.
 
-    def __init__(self, nin: int, activation: str | Activation | None = "relu", *,
-                 init: str = "uniform", nout: int = 1, rng: random.Random | None = None,
-                 weights: Sequence[float] | None = None, bias: float = 0.0) -> None:
-        if not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
-        rng = rng or random.Random()
+    ``weights``/``bias`` set explicit values; otherwise weights come from
+    ``init`` (a name of :data:`INITS` or a callable) and the bias is 0.
+    """
+
+    def __init__(self, nin: int, activation: ActivationSpec = "relu", *,
+                 init: str | InitFn = "uniform", nout: int = 1, rng: Rng | None = None,
+                 weights: Sequence[Any] | None = None, bias: Any = 0.0) -> None:
+        nin = _positive_int(nin, "Neuron: nin")
         if weights is None:
-            weights = [_init_weight(init, nin, nout, rng) for _ in range(nin)]
+            draw, r = _init_fn(init), rng or random
+            weights = [draw(r, nin, nout) for _ in range(nin)]
         elif len(weights) != nin:
             raise ValueError(f"Neuron: {len(weights)} weights given for nin={nin}")
-        self.w = [Value(wi) for wi in weights]
-        self.b = Value(bias)
+        self.w = [Value(float(wi) if isinstance(wi, Value) else wi) for wi in weights]
+        self.b = Value(float(bias) if isinstance(bias, Value) else bias)
         self._spec = activation
-        self._act = _resolve(activation)
+        if activation == "rrelu":  # seeded from the model's generator
+            act: Activation | None = RReLU(seed=(rng or random).getrandbits(32))
+        else:
+            act = resolve_activation(activation)
+        if isinstance(act, Module):
+            self.act = act  # its parameters (PReLU's slope) belong to the neuron
+        self._act = act
 
     def __call__(self, x: Sequence[Any]) -> Value:
+        """act(Σ w_i x_i + b) for inputs ``x`` (numbers or Values)."""
         if len(x) != len(self.w):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
         z = dot(self.w, x, bias=self.b)
-        return z if self._act is None else self._act(z)
+        act = self._act
+        return z if act is None else act(z)
 
     def __repr__(self) -> str:
-        name = self._spec if isinstance(self._spec, str) or self._spec is None else "custom"
-        return f"Neuron({len(self.w)}, activation={name!r})"
-
-
-def _resolve(spec: str | Activation | None) -> Activation | None:
-    return activation(spec)
+        return f"Neuron({len(self.w)}, activation={name_of(self._spec)!r})"
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same ``nin`` inputs."""
+    """``nout`` neurons reading the same ``nin`` inputs. A layer-wide
+    ``activation`` (``"softmax"``, ``"log_softmax"``) makes the neurons linear
+    and is applied to all of their outputs together."""
 
-    def __init__(self, nin: int, nout: int, activation: str | Activation | None = "relu", *,
-                 init: str = "uniform", rng: random.Random | None = None) -> None:
-        rng = rng or random.Random()
-        self.neurons = [Neuron(nin, activation, init=init, nout=nout, rng=rng)
-                        for _ in range(nout)]
+    def __init__(self, nin: int, nout: int, activation: ActivationSpec = "relu", *,
+                 init: str | InitFn = "uniform", rng: Rng | None = None,
+                 weights: Sequence[Sequence[Any]] | None = None,
+                 biases: Sequence[Any] | None = None) -> None:
+        nin, nout = _positive_int(nin, "Layer: nin"), _positive_int(nout, "Layer: nout")
+        rng = rng or random
+        self._spec = activation
+        self._whole: Callable[[list[Value]], list[Value]] | None = None
+        per_neuron = activation
+        if isinstance(activation, str) and activation.lower() in LAYER_WIDE:
+            self._whole = LAYER_WIDE[activation.lower()]
+            per_neuron = None
+        if weights is not None and len(weights) != nout:
+            raise ValueError(f"Layer: weights for {len(weights)} neurons given, nout={nout}")
+        if biases is not None and len(biases) != nout:
+            raise ValueError(f"Layer: {len(biases)} biases given, nout={nout}")
+        self.neurons = [
+            Neuron(nin, per_neuron, init=init, nout=nout, rng=rng,
+                   weights=None if weights is None else weights[j],
+                   bias=0.0 if biases is None else biases[j])
+            for j in range(nout)
+        ]
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
-        return [n(x) for n in self.neurons]
+        out = [n(x) for n in self.neurons]
+        return out if self._whole is None else self._whole(out)
+
+    @property
+    def nin(self) -> int:
+        return len(self.neurons[0].w)
+
+    @property
+    def nout(self) -> int:
+        return len(self.neurons)
 
     def __repr__(self) -> str:
-        return f"Layer([{', '.join(repr(n) for n in self.neurons)}])"
+        return (f"Layer({self.nin}, {self.nout}, "
+                f"activation={name_of(self._spec)!r})")
 
 
 class MLP(Module):
-    """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` has ReLU hidden layers
-    and a linear output, as micrograd's."""
+    """A multi-layer perceptron: layers of sizes ``nouts`` on ``nin`` inputs,
+    ``activation`` on every hidden layer, ``output_activation`` on the last
+    (None: linear; or ``"sigmoid"``, ``"tanh"``, ``"softmax"``...).
 
-    def __init__(self, nin: int, nouts: Sequence[int], activation: str | Activation | None = "relu",
-                 output_activation: str | Activation | None = None, init: str = "uniform",
+    ``MLP(2, [16, 16, 1])`` is micrograd's. Calling the model returns a Value
+    when the last layer has one neuron, else a list of Values.
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int], activation: ActivationSpec = "relu",
+                 output_activation: ActivationSpec = None, init: str | InitFn = "uniform",
                  seed: int | None = None) -> None:
-        if not nouts:
-            raise ValueError("MLP: nouts must list at least one layer size")
-        rng = random.Random(seed)
+        nin = _positive_int(nin, "MLP: nin")
+        if isinstance(nouts, int) or not nouts:
+            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, "
+                             f"got {nouts!r}")
+        rng = _rng(seed)
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1],
@@ -110,12 +203,81 @@ class MLP(Module):
                   init=init, rng=rng)
             for i in range(len(nouts))
         ]
+        self._config: dict[str, Any] | None = None
+        if all(s is None or isinstance(s, str) for s in (activation, output_activation)):
+            self._config = {"nin": nin, "nouts": list(sizes[1:]), "activation": activation,
+                            "output_activation": output_activation,
+                            "init": init if isinstance(init, str) else "uniform"}
 
     def __call__(self, x: Sequence[Any]) -> Any:
-        out: list[Value] = list(x)
+        out: Sequence[Any] = x
         for layer in self.layers:
             out = layer(out)
         return out[0] if len(out) == 1 else out
 
+    @classmethod
+    def from_weights(cls, weights: Sequence[Sequence[Sequence[Any]]],
+                     biases: Sequence[Sequence[Any]] | None = None,
+                     activation: ActivationSpec = "relu",
+                     output_activation: ActivationSpec = None) -> MLP:
+        """An MLP with explicit weights: ``weights[l][j]`` lists the input weights
+        of neuron ``j`` of layer ``l``; ``biases[l][j]`` its bias (0 if omitted).
+
+        >>> m = MLP.from_weights([[[1.0], [-1.0]], [[1.0, 1.0]]])  # |x|
+        >>> m([-3.0]).data
+        3.0
+        """
+        if not weights or any(not layer for layer in weights):
+            raise ValueError("MLP.from_weights: every layer needs at least one neuron")
+        if biases is not None and len(biases) != len(weights):
+            raise ValueError(f"MLP.from_weights: biases for {len(biases)} layers, "
+                             f"weights for {len(weights)}")
+        nin = len(weights[0][0])
+        nouts = [len(layer) for layer in weights]
+        fan_in = nin
+        for li, layer in enumerate(weights):
+            for j, row in enumerate(layer):
+                if len(row) != fan_in:
+                    raise ValueError(f"MLP.from_weights: neuron {j} of layer {li} has "
+                                     f"{len(row)} weights, the layer has {fan_in} inputs")
+            if biases is not None and len(biases[li]) != len(layer):
+                raise ValueError(f"MLP.from_weights: layer {li} has {len(layer)} neurons "
+                                 f"but {len(biases[li])} biases")
+            fan_in = len(layer)
+        model = cls(nin, nouts, activation, output_activation, init=_zero)
+        for li, layer in enumerate(weights):
+            for j, row in enumerate(layer):
+                neuron = model.layers[li].neurons[j]
+                for w, v in zip(neuron.w, row):
+                    w.data = float(v) if isinstance(v, Value) else Value(v).data
+                if biases is not None:
+                    b = biases[li][j]
+                    neuron.b.data = float(b) if isinstance(b, Value) else Value(b).data
+        if model._config is not None:
+            model._config["init"] = "uniform"
+        return model
+
+    def weights(self) -> tuple[list[list[list[float]]], list[list[float]]]:
+        """The weights and biases as nested lists, as ``from_weights`` takes them."""
+        ws = [[[w.data for w in n.w] for n in layer.neurons] for layer in self.layers]
+        bs = [[n.b.data for n in layer.neurons] for layer in self.layers]
+        return ws, bs
+
+    def config(self) -> dict[str, Any] | None:
+        """The constructor arguments (None when an activation is a callable)."""
+        return None if self._config is None else dict(self._config)
+
+    @property
+    def nin(self) -> int:
+        return self.layers[0].nin
+
     def __repr__(self) -> str:
-        return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
+        inner = ",\n".join(f"  ({i}) {layer!r}" for i, layer in enumerate(self.layers))
+        return f"MLP(\n{inner}\n)  # {len(self.parameters())} parameters"
+
+
+def _zero(rng: Rng, nin: int, nout: int) -> float:
+    return 0.0
+
+
+__all__ = ["Neuron", "Layer", "MLP", "INITS", "Rng"]

@@ -1,29 +1,42 @@
-"""``Module``: anything with parameters (Values), found by walking attributes."""
+"""``Module``: anything with parameters (Values), found by walking attributes.
+
+Parameters are the Values held in public attributes, in lists/tuples of
+them and in sub-modules, named by their path: ``layers.0.neurons.3.w.1`` is
+weight 1 of neuron 3 of layer 0. Attributes starting with ``_`` are private
+(not parameters, not sub-modules).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
 
 from autograd import Value
 
 
 class Module:
-    """Base class: parameters are the Values held in attributes, lists of
-    Values, sub-modules and lists of sub-modules, in attribute order."""
+    """Base class of every network part: parameters, modes, state, saving."""
 
     training: bool = True
+    #: Every Module subclass by class name (what ``nn.load`` can rebuild).
+    registry: ClassVar[dict[str, type[Module]]] = {}
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Module.registry[class_key(cls)] = cls
+
+    # -- parameters -------------------------------------------------------------
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
         """(name, parameter) pairs with stable dotted names, e.g.
-        ``layers.0.neurons.3.w.1``."""
+        ``layers.0.neurons.3.w.1``, in attribute order."""
         for name, attr in vars(self).items():
             if name.startswith("_"):
                 continue
             yield from _named(attr, f"{prefix}{name}")
 
     def parameters(self) -> list[Value]:
-        """Every parameter, each once, in a stable order."""
+        """Every parameter, each once (shared ones too), in a stable order."""
         seen: set[int] = set()
         out = []
         for _, p in self.named_parameters():
@@ -35,7 +48,9 @@ class Module:
     def modules(self) -> Iterator[Module]:
         """This module and every sub-module, depth first."""
         yield self
-        for attr in vars(self).values():
+        for name, attr in vars(self).items():
+            if name.startswith("_"):
+                continue
             for m in attr if isinstance(attr, (list, tuple)) else [attr]:
                 if isinstance(m, Module):
                     yield from m.modules()
@@ -45,8 +60,11 @@ class Module:
         for p in self.parameters():
             p.grad = 0.0
 
+    # -- modes --------------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
         """Training mode (matters for layers such as RReLU); returns self."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode): mode must be a bool, got {type(mode).__name__}")
         for m in self.modules():
             m.training = mode
         return self
@@ -54,6 +72,48 @@ class Module:
     def eval(self) -> Module:
         """Evaluation mode; returns self."""
         return self.train(False)
+
+    # -- state ------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's value by name (a copy: floats, not Values)."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> None:
+        """Set parameters from ``state`` (as ``state_dict`` returns). Missing or
+        unexpected names (with ``strict``), a sequence of the wrong size, a
+        value that is not a finite real number: ValueError/TypeError naming it,
+        and no parameter changes."""
+        from .serialize import load_state
+
+        load_state(self, state, strict=strict)
+
+    def config(self) -> dict[str, Any] | None:
+        """The constructor arguments that rebuild this module (JSON values), or
+        None if it cannot be rebuilt from a file (then load into an instance)."""
+        return None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Module:
+        """A new module built from :meth:`config`'s output."""
+        return cls(**config)
+
+    def save(self, path: str | Path) -> None:
+        """Write the model (class, config, parameters) to ``path`` as JSON."""
+        from .serialize import save
+
+        save(self, path)
+
+    def __repr__(self) -> str:
+        n = len(self.parameters())
+        return f"{type(self).__name__}()  # {n} parameters"
+
+
+def class_key(cls: type) -> str:
+    """How a file names a module class: ``MLP`` for chainrule's own classes,
+    ``package.module.Class`` for anyone else's."""
+    if cls.__module__ == "nn" or cls.__module__.startswith("nn."):
+        return cls.__qualname__
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _named(attr: Any, name: str) -> Iterator[tuple[str, Value]]:

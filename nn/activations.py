@@ -1,0 +1,146 @@
+"""Activations by name or callable, and the two with state: PReLU and RReLU.
+
+A name is one of :data:`NAMES` (each a ``Value`` method, so one recorded op
+per neuron) or ``"identity"``/``"linear"``/``None`` (no node at all).
+``"prelu"`` and ``"rrelu"`` make :class:`PReLU` / :class:`RReLU` modules:
+
+- PReLU(x) = x for x > 0, else a·x, with a learnable slope ``a`` (a
+  parameter, 0.25 at start as in PyTorch); ∂/∂x = 1 or a, ∂/∂a = 0 or x.
+- RReLU(x) = x for x > 0, else a·x, with a ~ U(lower, upper) drawn afresh
+  for every call in training mode and a = (lower + upper)/2 in eval mode.
+
+Layer-wide output activations (``"softmax"``, ``"log_softmax"``) act on all
+of a layer's outputs at once; see :data:`LAYER_WIDE`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from autograd import Op, Value, log_softmax, softmax
+
+from .module import Module
+
+Activation = Callable[[Value], Value]
+
+#: Every activation available by name, each a Value method of one op.
+NAMES: tuple[str, ...] = (
+    "relu", "elu", "leaky_relu", "sigmoid", "atan", "hardsigmoid", "hardtanh",
+    "relu6", "celu", "selu", "gelu", "hardshrink", "softshrink", "logsigmoid",
+    "softsign", "tanh", "tanhshrink", "softplus", "silu",
+)
+IDENTITY_NAMES = ("identity", "linear", "none")
+#: Output activations that act on a whole layer (a list in, a list out).
+LAYER_WIDE: dict[str, Callable[[list[Value]], list[Value]]] = {
+    "softmax": softmax,
+    "log_softmax": log_softmax,
+}
+STATEFUL = ("prelu", "rrelu")
+
+
+def _prelu_f(x: float, a: float) -> float:
+    return x if x > 0 else a * x
+
+
+def _prelu_df(x: Any, a: Any, y: Any) -> tuple[Any, Any]:
+    return (1.0, 0.0) if x > 0 else (a, x)
+
+
+#: PReLU as one recorded op of two inputs (x, slope).
+PRELU = Op("prelu", "PReLU", _prelu_f, _prelu_df, arity=2,
+           branch=lambda x, a: x > 0,
+           doc="x for x > 0, else a·x;  ∂/∂x = 1 or a,  ∂/∂a = 0 or x")
+
+
+def _rrelu_op(slope: float) -> Op:
+    # A fresh op per random slope (binding would cache every slope forever).
+    return Op("rrelu", f"RReLU({slope:.3g})", lambda x, s: x if x > 0 else x * s,
+              lambda x, y, s: 1.0 if x > 0 else s, param_names=("slope",),
+              params=(slope,), branch=lambda x, s: x > 0,
+              doc="x for x > 0, else s·x with a random slope s;  1 or s")
+
+
+class PReLU(Module):
+    """x for x > 0, else ``weight``·x, with ``weight`` a learnable Value."""
+
+    def __init__(self, init: float = 0.25) -> None:
+        self.weight = Value(init)
+
+    def __call__(self, x: Value) -> Value:
+        return PRELU(x, self.weight)
+
+    def __repr__(self) -> str:
+        return f"PReLU(weight={self.weight.data!r})"
+
+
+class RReLU(Module):
+    """Randomised leaky ReLU (Xu et al. 2015, as ``torch.nn.RReLU``): slope
+    a ~ U(lower, upper) per call while training, (lower + upper)/2 in eval."""
+
+    def __init__(self, lower: float = 1.0 / 8.0, upper: float = 1.0 / 3.0,
+                 seed: int | None = None) -> None:
+        if not (isinstance(lower, (int, float)) and isinstance(upper, (int, float))
+                and 0 <= lower <= upper):
+            raise ValueError(f"RReLU: need 0 <= lower <= upper, got lower={lower!r}, "
+                             f"upper={upper!r}")
+        self.lower, self.upper = float(lower), float(upper)
+        self._rng = random.Random(seed)
+
+    def slope(self) -> float:
+        """The slope the next call uses (random while training)."""
+        if self.training:
+            return self._rng.uniform(self.lower, self.upper)
+        return (self.lower + self.upper) / 2.0
+
+    def __call__(self, x: Value) -> Value:
+        if not isinstance(x, Value):
+            x = Value(x)
+        return _rrelu_op(self.slope())(x)
+
+    def __repr__(self) -> str:
+        return f"RReLU(lower={self.lower!r}, upper={self.upper!r})"
+
+
+def activation(spec: str | Activation | None) -> Activation | None:
+    """The activation for ``spec``: a name of :data:`NAMES`, ``"prelu"`` or
+    ``"rrelu"`` (a new module each call), a callable (used as is), or
+    None/``"identity"``/``"linear"`` (returns None: no node is added)."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        name = spec.lower()
+        if name in IDENTITY_NAMES:
+            return None
+        if name in NAMES:
+            method: Activation = getattr(Value, name)
+            return method
+        if name == "prelu":
+            return PReLU()
+        if name == "rrelu":
+            return RReLU()
+        if name in LAYER_WIDE:
+            raise ValueError(f"activation {spec!r} acts on a whole layer: use it as a "
+                             f"Layer's or MLP's output activation, not per neuron")
+        raise ValueError(f"unknown activation {spec!r}; known: "
+                         f"{', '.join(NAMES + STATEFUL + ('identity',))}, or a callable")
+    if callable(spec):
+        return spec
+    raise TypeError(f"activation must be a name, a callable or None, "
+                    f"got {type(spec).__name__}: {spec!r}")
+
+
+def name_of(spec: str | Activation | None) -> str | None:
+    """A readable name for ``spec`` (used by repr and saving)."""
+    if spec is None or isinstance(spec, str):
+        return spec
+    if isinstance(spec, PReLU):
+        return "prelu"
+    if isinstance(spec, RReLU):
+        return "rrelu"
+    return getattr(spec, "__name__", type(spec).__name__)
+
+
+__all__ = ["Activation", "NAMES", "LAYER_WIDE", "PRELU", "PReLU", "RReLU", "activation",
+           "name_of"]
