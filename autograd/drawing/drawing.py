@@ -1,0 +1,152 @@
+"""``draw(root, direction=...)`` and the :class:`Drawing` it returns."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from .dot import DIRECTIONS, DotWriter
+from .graph import plan, trace
+from .render import INSTALL_HINT, RenderError, find_renderer, render
+from .style import Style, default_style
+
+#: Above this many Graphviz nodes a drawing collapses neurons, then cuts off.
+DEFAULT_MAX_NODES = 300
+
+SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+
+
+def svg_body(svg: str) -> str:
+    """An SVG document without its XML prolog, ready to sit inside HTML."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+class Drawing:
+    """A drawn graph: DOT text (``.source``) and its renderings.
+
+    ``svg()``/``png()`` use the best renderer found (see ``autograd.drawing.render``);
+    in Jupyter it displays itself and never raises: without a renderer it shows
+    the DOT text and what to install."""
+
+    def __init__(self, source: str, notes: tuple[str, ...] = (), renderer: str | None = None
+                 ) -> None:
+        self.source = source
+        self.notes = notes
+        self.renderer = renderer
+        self._svg: str | None = None
+
+    def __repr__(self) -> str:
+        notes = "".join("; " + n for n in self.notes)
+        return f"<Drawing: {self.source.count(chr(10))} lines of DOT{notes}>"
+
+    def __str__(self) -> str:
+        return self.source
+
+    def svg(self) -> str:
+        """The drawing as an SVG document (text)."""
+        if self._svg is None:
+            self._svg = render(self.source, "svg", self.renderer).decode("utf-8")
+        return self._svg
+
+    def png(self, dpi: float = 144) -> bytes:
+        """The drawing as PNG bytes (``dpi`` 144: sharp on slides)."""
+        return render(self.source, "png", self.renderer, dpi=dpi)
+
+    def pdf(self) -> bytes:
+        """The drawing as PDF bytes (needs a renderer that makes PDF: Graphviz's ``dot``)."""
+        return render(self.source, "pdf", self.renderer)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the drawing; the format comes from the suffix (.svg .png .pdf .dot .gv)."""
+        path = Path(path)
+        fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise ValueError(f"Drawing.save: cannot tell the format of {str(path)!r} from its "
+                             f"suffix {path.suffix!r}; use one of "
+                             f"{', '.join(SUFFIX_FORMATS)}")
+        if fmt == "dot":
+            path.write_text(self.source, encoding="utf-8")
+        elif fmt == "svg":
+            path.write_text(self.svg(), encoding="utf-8")
+        else:
+            data = self.png() if fmt == "png" else self.pdf()
+            path.write_bytes(data)
+        return path
+
+    # -- Jupyter -------------------------------------------------------------------
+    def _fallback_html(self, why: str) -> str:
+        return (f'<div class="chainrule-drawing"><p><b>chainrule</b>: {html.escape(why)}</p>'
+                f"<pre>{html.escape(self.source)}</pre></div>")
+
+    def _repr_svg_(self) -> str | None:
+        try:
+            return self.svg()
+        except Exception:  # never raise in a notebook: _repr_html_ explains
+            return None
+
+    def _repr_html_(self) -> str:
+        try:
+            return f'<div class="chainrule-drawing">{svg_body(self.svg())}</div>'
+        except Exception as e:
+            return self._fallback_html(_why(e))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        bundle = {"text/plain": repr(self)}
+        try:
+            svg = self.svg()
+        except Exception as e:
+            bundle["text/html"] = self._fallback_html(_why(e))
+            bundle["text/plain"] = f"{repr(self)}\n{_why(e)}\n{self.source}"
+            return bundle
+        bundle["image/svg+xml"] = svg
+        return bundle
+
+
+def _why(e: Exception) -> str:
+    if isinstance(e, RenderError) and find_renderer_safe() is None:
+        return ("no Graphviz renderer found, showing the DOT text. To see the picture: "
+                + INSTALL_HINT)
+    return f"rendering failed ({type(e).__name__}: {e}), showing the DOT text."
+
+
+def find_renderer_safe() -> Any:
+    try:
+        return find_renderer()
+    except Exception:
+        return None
+
+
+def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
+         max_nodes: int | None = DEFAULT_MAX_NODES, collapse: bool | str = "auto",
+         clusters: bool = True, title: str | None = None, renderer: str | None = None
+         ) -> Drawing:
+    """Draw the graph under ``root``.
+
+    - ``direction``: ``"forward"`` (values on the edges), ``"backward"`` (arrows
+      reversed in the gradient colour, each edge labelled with its local
+      derivative ∂out/∂in and its contribution local × upstream, a node used
+      several times showing its gradient as the sum of its contributions) or
+      ``"both"``. Gradients are ∂root/∂node, computed here: no ``.grad`` is read
+      or changed.
+    - ``clusters``: neurons (an n-ary op, its activation and its own parameters)
+      in a dashed box; ``collapse``: True draws each neuron as one box, "auto"
+      does so when the graph has more than ``max_nodes`` nodes; past
+      ``max_nodes`` even then, only the part nearest the root is drawn, with a note.
+    - ``style``: colours, fonts and number format (:class:`Style`).
+    - ``renderer``: ``"dot"``, ``"graphviz-pure"`` or ``"none"`` (default: the best found).
+    """
+    if direction not in DIRECTIONS:
+        raise ValueError(f"draw: direction must be one of {', '.join(map(repr, DIRECTIONS))}, "
+                         f"got {direction!r}")
+    if style is not None and not isinstance(style, Style):
+        raise TypeError(f"draw: style must be an autograd.drawing.Style, got "
+                        f"{type(style).__name__}")
+    if renderer not in (None, "dot", "graphviz-pure", "none"):
+        raise ValueError(f"draw: renderer must be 'dot', 'graphviz-pure', 'none' or None, "
+                         f"got {renderer!r}")
+    t = trace(root, "draw")
+    p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters)
+    writer = DotWriter(t, p, style or default_style(), direction, title=title)
+    return Drawing(writer.source(), tuple(p.notes), renderer)

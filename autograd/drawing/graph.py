@@ -1,0 +1,202 @@
+"""What a drawing shows: the graph under a root, its gradients, its groups.
+
+:func:`trace` walks the graph once (public API only: ``topological_order``,
+``Value.fn``, ``Value.children``, ``Op.derivatives``) and computes, without
+touching any ``.grad``:
+
+- every use of a value as an op's input (``a + a`` is two uses), with the
+  local derivative ∂out/∂in at this point and the contribution
+  local × ∂root/∂out that backprop adds into the input;
+- ∂root/∂node for every node, as the sum of its contributions in the order
+  backprop adds them;
+- the backprop steps: the op nodes from the root down (reverse topological
+  order), one step per op whose gradient flows to its inputs.
+
+:func:`plan` decides how a big graph is shown: neurons (an n-ary op with its
+activation and its own parameters) as clusters or collapsed into one box, and
+past ``max_nodes`` only the part nearest the root, with a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..backprop import topological_order
+from ..value import Value
+
+
+@dataclass(frozen=True)
+class Use:
+    """Value ``src`` used as argument ``pos`` of the op that produced ``dst``."""
+
+    src: int
+    dst: int
+    pos: int
+    local: float
+    contribution: float
+
+
+@dataclass
+class Trace:
+    """The graph under a root, indexed in topological order (root last)."""
+
+    values: list[Value]
+    grads: list[float]
+    inputs: list[list[Use]]  # per node: the uses of its op's inputs, in argument order
+    users: list[list[Use]]  # per node: its uses, in the order backprop reaches them
+    steps: list[int]  # the op nodes, in backprop order (root first)
+
+    @property
+    def root(self) -> int:
+        return len(self.values) - 1
+
+    def step_of(self) -> dict[int, int]:
+        """For each op node, its position in :attr:`steps`."""
+        return {node: k for k, node in enumerate(self.steps)}
+
+
+def trace(root: Any, where: str = "draw") -> Trace:
+    """Walk the graph under ``root`` and compute every local derivative and gradient."""
+    if not isinstance(root, Value):
+        hint = (" (a network with several outputs returns a list: draw one output, or "
+                "autograd.sum(outputs))" if isinstance(root, (list, tuple)) else "")
+        raise TypeError(f"{where}: root must be a Value, got {type(root).__name__}{hint}")
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    n = len(order)
+    grads = [0.0] * n
+    grads[n - 1] = 1.0
+    inputs: list[list[Use]] = [[] for _ in range(n)]
+    users: list[list[Use]] = [[] for _ in range(n)]
+    steps: list[int] = []
+    for i in range(n - 1, -1, -1):
+        node = order[i]
+        op = node.fn
+        if op is None:
+            continue
+        steps.append(i)
+        children = node.children
+        try:
+            locals_ = op.derivatives([c.data for c in children], node.data)
+        except Exception as e:  # a user-defined op's derivative failing
+            raise type(e)(f"{where}: the local derivative of op {op.name!r} "
+                          f"(node {node!r}) failed: {e}") from e
+        for pos, (child, d) in enumerate(zip(children, locals_)):
+            local = float(d)
+            use = Use(index[child], i, pos, local, local * grads[i])
+            grads[use.src] += use.contribution
+            inputs[i].append(use)
+            users[use.src].append(use)
+    return Trace(order, grads, inputs, users, steps)
+
+
+@dataclass
+class Group:
+    """A neuron: an n-ary op node, its activation, and parameters used only there."""
+
+    output: int
+    members: list[int]
+    title: str
+
+
+@dataclass
+class Plan:
+    """Which nodes are drawn and how: clusters, collapsed boxes, a cut-off."""
+
+    groups: list[Group] = field(default_factory=list)
+    collapsed: bool = False
+    hidden: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def group_of(self) -> dict[int, Group]:
+        return {m: g for g in self.groups for m in g.members}
+
+
+def find_groups(t: Trace) -> list[Group]:
+    """Neurons found by shape alone (no op is named): a variadic op node with at
+    least three inputs, the unary op that is its only user (the activation),
+    and the leaf inputs used by nothing else (its weights and bias)."""
+    groups: list[Group] = []
+    taken: set[int] = set()
+    for i in t.steps[::-1]:  # inputs first, so numbering follows the forward pass
+        op = t.values[i].fn
+        if op is None or op.arity is not None or len(t.inputs[i]) < 3 or i in taken:
+            continue
+        members = {i}
+        members.update(u.src for u in t.inputs[i]
+                       if t.values[u.src].fn is None
+                       and all(w.dst == i for w in t.users[u.src]))
+        output, title = i, op.label()
+        if len(t.users[i]) == 1:
+            act = t.users[i][0].dst
+            act_op = t.values[act].fn
+            if act_op is not None and act_op.arity == 1:
+                members.add(act)
+                output, title = act, f"{title} → {act_op.label()}"
+        if len(members) < 2:
+            continue
+        taken.update(members)
+        groups.append(Group(output, sorted(members), title))
+    return groups
+
+
+def count_drawn(t: Trace, plan: Plan) -> int:
+    """How many Graphviz nodes the plan draws (a value with an op counts twice)."""
+    owner = plan.group_of() if plan.collapsed else {}
+    total = len(plan.groups) if plan.collapsed else 0
+    for i, v in enumerate(t.values):
+        if i in owner or i in plan.hidden:
+            continue
+        total += 1 if v.fn is None else 2
+    return total
+
+
+def plan(t: Trace, *, max_nodes: int | None, collapse: bool | str, clusters: bool) -> Plan:
+    """Clusters or boxes for neurons, and a cut-off past ``max_nodes``."""
+    if collapse not in (True, False, "auto"):
+        raise ValueError(f"draw: collapse must be True, False or 'auto', got {collapse!r}")
+    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 2):
+        raise ValueError(f"draw: max_nodes must be an int >= 2 or None, got {max_nodes!r}")
+    groups = find_groups(t) if (clusters or collapse) else []
+    p = Plan(groups=groups)
+    full = count_drawn(t, p)
+    if groups and (collapse is True or (collapse == "auto" and max_nodes is not None
+                                        and full > max_nodes)):
+        p.collapsed = True
+        p.notes.append(f"{len(groups)} neurons collapsed into boxes "
+                       f"({full} nodes in full; draw(..., collapse=False) shows them)")
+    elif not clusters:
+        p.groups = []
+    if max_nodes is not None and count_drawn(t, p) > max_nodes:
+        _cut(t, p, max_nodes)
+    return p
+
+
+def _cut(t: Trace, p: Plan, max_nodes: int) -> None:
+    """Keep the nodes nearest the root (a prefix of reverse topological order, so
+    every kept node's users are kept) within ``max_nodes - 1``; hide the rest."""
+    owner = p.group_of() if p.collapsed else {}
+    kept: set[int] = set()
+    budget = max_nodes - 1  # one node says what is hidden
+    seen_groups: set[int] = set()
+    for i in range(len(t.values) - 1, -1, -1):
+        g = owner.get(i)
+        if g is not None:
+            cost = 0 if g.output in seen_groups else 1
+        else:
+            cost = 1 if t.values[i].fn is None else 2
+        if cost > budget:
+            break
+        budget -= cost
+        kept.add(i)
+        if g is not None:
+            seen_groups.add(g.output)
+    # a group is shown whole or not at all
+    for g in p.groups:
+        if not set(g.members) <= kept:
+            kept.difference_update(g.members)
+    p.groups = [g for g in p.groups if set(g.members) <= kept]
+    p.hidden = set(range(len(t.values))) - kept
+    p.notes.append(f"{len(p.hidden)} of {len(t.values)} values not shown "
+                   f"(more than max_nodes={max_nodes}; draw(..., max_nodes=None) shows all)")
