@@ -6,6 +6,7 @@ backward pass), ``functional`` (``grad``), ``functions`` (several inputs).
 """
 
 from .backprop import topological_order
+from .drawing import Drawing, Stepper, draw, step_through
 from .functional import grad
 from .functions import dot, log_softmax, logsumexp, maximum, mean, minimum, softmax, sum
 from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
@@ -19,4 +20,5 @@ __all__ = [
     "Value", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
     "logsumexp", "softmax", "log_softmax", "topological_order",
+    "draw", "step_through", "Drawing", "Stepper",
 ]
