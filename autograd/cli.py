@@ -1,0 +1,475 @@
+"""The command line: ``python -m autograd`` (also installed as ``chainrule``).
+
+Commands::
+
+    draw  EXPR NAME=NUMBER... [-d forward|backward|both] [-o FILE] [--step-through HTML]
+    grad  EXPR NAME=NUMBER...      the value and every ∂f/∂variable
+    ops                            the op table: name, symbol, how to call, derivative
+    demo  [-o DIR] [--docs [DIR]]  f = (u+v)·w drawn forward, backward, both, step-through
+
+Expressions are checked by :mod:`autograd.expr` (a whitelist over :mod:`ast`),
+never ``eval``-ed. Exit codes: 0 done, 1 could not render or write a file,
+2 bad command line, expression, variable or file suffix (nothing was run and
+nothing written). Every error is one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from .expr import FUNCTIONS, Expression, ExpressionError, parse, parse_assignment
+from .ops import TABLE
+from .value import Value
+
+DRAW_SUFFIXES = (".svg", ".png", ".dot", ".gv", ".pdf")
+"""Output formats of ``draw -o``, chosen by the file's suffix (.pdf needs a
+renderer that can write PDF)."""
+HTML_SUFFIXES = (".html", ".htm")
+DEMO_EXPRESSION = "f = (u+v)*w"
+DEMO_VALUES = {"u": 2.0, "v": 3.0, "w": 4.0}
+DEMO_DOCS_DIR = "docs/img"
+DIRECTIONS = ("forward", "backward", "both")
+
+
+class UsageError(Exception):
+    """A bad command line: exit code 2, nothing run."""
+
+
+class RunError(Exception):
+    """A failure while rendering or writing: exit code 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (raised, so ``main`` decides the exit code)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def parse_command(self, argv: Sequence[str]) -> argparse.Namespace:
+        """Options anywhere; an expression may start with '-' when it holds an
+        operator ("-x*2") or follows '--'."""
+        argv = list(argv)
+        tail: list[str] = []
+        if "--" in argv:
+            i = argv.index("--")
+            argv, tail = argv[:i], argv[i + 1:]
+        hidden: dict[str, str] = {}
+
+        def hide(arg: str) -> str:
+            key = f"\x00{len(hidden)}"  # no leading '-': argparse takes it as positional
+            hidden[key] = arg
+            return key
+
+        argv = [hide(a) if _looks_like_expression(a) else a for a in argv]
+        args = self.parse_intermixed_args(argv + [hide(a) for a in tail])
+        for name, value in vars(args).items():
+            if isinstance(value, str):
+                setattr(args, name, hidden.get(value, value))
+            elif isinstance(value, list):
+                setattr(args, name, [hidden.get(v, v) for v in value])
+        return args
+
+
+def _looks_like_expression(arg: str) -> bool:
+    return arg.startswith("-") and not arg.startswith("--") and any(c in arg for c in "+*/()")
+
+
+# -- draw ------------------------------------------------------------------------
+
+DRAW_HELP = """\
+Draw the computation graph of an expression: value nodes (label, value,
+gradient) and op nodes, left to right. backward() is run first, so the
+backward view shows each edge's local derivative and its contribution.
+
+The expression may use numbers, the variables, + - * / ** and unary - +, and
+the op table's functions by name: tanh(x), exp(x), relu(x), sigmoid(x),
+log(x) (or ln), abs(x), sqrt(x), max(a, b), min(a, b), sum(a, b, ...), and
+parameters as trailing numbers: leaky_relu(x, 0.2), clamp(x, -1, 1).
+'python -m autograd ops' lists them all. An optional "f = " in front names
+the result (default f). Nothing else is accepted (attributes, subscripts,
+strings, unknown names, keyword arguments...): the expression is parsed and
+checked, never run as Python.
+
+Every variable needs a value NAME=NUMBER (2, -0.5, 1e-3, 1/3, inf, nan);
+values for names the expression does not use are ignored with a warning.
+The output format comes from the suffix of -o: .svg .png .dot/.gv, .pdf when
+the renderer can; -o - (or no -o) writes the DOT text to stdout.
+"""
+
+DRAW_EXAMPLES = """\
+examples:
+  {prog} "(u+v)*w" u=2 v=3 w=4 --direction both -o f.svg
+  {prog} "f = (u+v)*w" u=2 v=3 w=4 -d backward -o backward.png
+  {prog} "tanh(w1*x1 + w2*x2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8813735870195432 -o neuron.svg
+  {prog} "x*x + max(x, 0)" x=3 -o - | dot -Tpdf > square.pdf
+  {prog} "(u+v)*w" u=2 v=3 w=4 --step-through f.html
+  {prog} -- "-x**2" x=3 -o f.gv        (an expression starting with '-' goes after --)
+"""
+
+
+def _draw_parser(prog: str) -> _Parser:
+    p = _Parser(prog=f"{prog} draw", description=DRAW_HELP,
+                epilog=DRAW_EXAMPLES.format(prog=f"{prog} draw"),
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_expression_arguments(p)
+    p.add_argument("-d", "--direction", choices=DIRECTIONS, default="forward",
+                   help="forward: values on the edges; backward: the same layout with "
+                        "arrows reversed, local derivatives and contributions; "
+                        "both: overlaid (default: forward)")
+    p.add_argument("-o", "--output", metavar="FILE", default=None,
+                   help="write the drawing here (.svg .png .dot .gv .pdf; '-' for DOT "
+                        "on stdout, the default)")
+    p.add_argument("--step-through", metavar="HTML", default=None,
+                   help="also write the backprop step-through player (one frame per "
+                        "step) as a self-contained .html file")
+    p.add_argument("--no-backward", action="store_true",
+                   help="do not run backward() before drawing (gradients stay 0: "
+                        "a forward-pass-only figure)")
+    return p
+
+
+def _add_expression_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("expression", help='the expression, quoted: "(u+v)*w"')
+    p.add_argument("values", nargs="*", metavar="NAME=NUMBER",
+                   help="a value for each variable: u=2 v=3 w=4")
+    p.add_argument("--name", default=None,
+                   help="label of the result node (default: the 'f =' of the "
+                        "expression, else f)")
+
+
+def _suffix(path: str, allowed: Sequence[str], what: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in allowed:
+        shown = f"'{suffix}'" if suffix else "no suffix"
+        raise UsageError(f"{what} {path!r} has {shown}; use one of {' '.join(allowed)}")
+    return suffix
+
+
+def _build(args: argparse.Namespace, err: TextIO) -> tuple[Expression, dict[str, float], str]:
+    """Parse the expression and the NAME=NUMBER values; no graph is built yet."""
+    try:
+        expression = parse(args.expression)
+    except ExpressionError as e:
+        raise UsageError(f"bad expression {_quote(args.expression)}: {e}") from None
+    values: dict[str, float] = {}
+    for item in args.values:
+        try:
+            var, x = parse_assignment(item)
+        except ExpressionError as e:
+            raise UsageError(str(e)) from None
+        if var in values:
+            raise UsageError(f"variable {var} is given twice ({var}={values[var]!r} "
+                             f"and {item!r})")
+        values[var] = x
+    missing = [v for v in expression.variables if v not in values]
+    if missing:
+        raise UsageError(f"no value for {', '.join(missing)}: give "
+                         f"{' '.join(m + '=NUMBER' for m in missing)} after the expression")
+    for var in expression.unused(values):
+        print(f"warning: {var}={values[var]!r} is not used in the expression; "
+              "ignored", file=err)
+    name: str | None = args.name if args.name is not None else expression.name
+    if name is None:
+        name = next(n for n in ("f", "y", "out", "result") if n not in values)
+    return expression, values, name
+
+
+def _graph(expression: Expression, values: dict[str, float], name: str) -> Value:
+    try:
+        root = expression.evaluate(values)
+    except ExpressionError as e:
+        raise UsageError(f"bad expression {_quote(expression.source)}: {e}") from None
+    if root.op:  # a bare variable keeps its own label
+        root.label = name
+    return root
+
+
+def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
+    args = _draw_parser(prog).parse_command(argv)
+    output = args.output
+    if output is not None and output != "-":
+        _suffix(output, DRAW_SUFFIXES, "output file")
+    if args.step_through is not None:
+        _suffix(args.step_through, HTML_SUFFIXES, "step-through file")
+    expression, values, name = _build(args, err)
+
+    draw, step_through = _drawing_api()
+    root = _graph(expression, values, name)
+    if not args.no_backward:
+        root.backward()
+    drawing = draw(root, direction=args.direction)
+    to_stdout = output == "-" or (output is None and args.step_through is None)
+    written: list[str] = []
+    if to_stdout:
+        src = drawing.source
+        out.write(src if src.endswith("\n") else src + "\n")
+    elif output is not None:
+        _write(lambda: drawing.save(output), output)
+        written.append(output)
+    if args.step_through is not None:
+        # A fresh graph: the player runs backprop itself, step by step.
+        stepper = step_through(_graph(expression, values, name))
+        _write(lambda: stepper.save_html(args.step_through), args.step_through)
+        written.append(args.step_through)
+    if not to_stdout:
+        _print_result(root, expression, out, grads=not args.no_backward)
+        for path in written:
+            print(f"wrote {path}", file=out)
+    return 0
+
+
+def _drawing_api() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """``autograd.draw`` and ``autograd.step_through``, loaded only when drawing."""
+    import importlib
+
+    package = importlib.import_module(__package__ or "autograd")
+    found = [getattr(package, name, None) for name in ("draw", "step_through")]
+    if found[0] is None or found[1] is None:
+        raise RunError("drawing is not available: autograd.draw / autograd.step_through "
+                       "are missing from this installation")
+    return found[0], found[1]
+
+
+def _save(drawing: Any, path: Path) -> None:
+    _write(lambda: drawing.save(str(path)), str(path))
+
+
+def _write(action: Callable[[], Any], path: str) -> None:
+    try:
+        action()
+    except (OSError, ValueError, RuntimeError, NotImplementedError) as e:
+        raise RunError(f"cannot write {path}: {_one_line(str(e)) or type(e).__name__}"
+                       ) from None
+
+
+# -- grad --------------------------------------------------------------------------
+
+GRAD_EXAMPLES = """\
+examples:
+  {prog} "(u+v)*w" u=2 v=3 w=4
+  {prog} "sigmoid(w*x + b)" w=0.5 x=2 b=-1
+"""
+
+
+def cmd_grad(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
+    p = _Parser(prog=f"{prog} grad",
+                description="Evaluate an expression and print its value and its "
+                            "gradient with respect to each variable (exact float64 "
+                            "reprs). The expression language is the one of 'draw'.",
+                epilog=GRAD_EXAMPLES.format(prog=f"{prog} grad"),
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_expression_arguments(p)
+    args = p.parse_command(argv)
+    expression, values, name = _build(args, err)
+    root = _graph(expression, values, name)
+    root.backward()
+    _print_result(root, expression, out, grads=True)
+    return 0
+
+
+def _print_result(root: Value, expression: Expression, out: TextIO, *, grads: bool) -> None:
+    name = root.label or "f"
+    print(f"{name} = {root.data!r}", file=out)
+    if not grads:
+        return
+    leaves = {n.label: n for n in _leaves(root) if n.label in expression.variables}
+    for var in expression.variables:
+        print(f"∂{name}/∂{var} = {leaves[var].grad!r}", file=out)
+
+
+def _leaves(root: Value) -> list[Value]:
+    from .backprop import topological_order
+
+    return [n for n in topological_order(root) if not n.op]
+
+
+# -- ops -------------------------------------------------------------------------
+
+def cmd_ops(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
+    p = _Parser(prog=f"{prog} ops",
+                description="List the op table: every op's name, display symbol, how "
+                            "to call it in an expression, and its value and derivative.")
+    p.parse_args(argv)
+    rows = [("op", "symbol", "in an expression", "value;  derivative")]
+    for name, op in TABLE.items():
+        rows.append((name, _symbol(op), _usage(name), op.doc))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[3], file=out)
+    aliases = ", ".join(f"{a} = {f.op.name}" for a, f in FUNCTIONS.items() if a != f.op.name)
+    print(f"\naliases: {aliases}", file=out)
+    return 0
+
+
+_OPERATOR_USAGE = {"add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b",
+                   "neg": "-x", "pow": "a ** b", "powc": "x ** 2"}
+
+
+_PYTHON_ONLY = {"dot": "(Python: autograd.dot(ws, xs))",
+                "affine": "(Python: autograd.dot(ws, xs, b))"}
+
+
+def _usage(name: str) -> str:
+    if name in FUNCTIONS:
+        return FUNCTIONS[name].signature()
+    if name in _OPERATOR_USAGE:
+        return _OPERATOR_USAGE[name]
+    return _PYTHON_ONLY.get(name, f"(Python: {name} op)")
+
+
+def _symbol(op: Any) -> str:
+    if isinstance(op.symbol, str):
+        return op.symbol
+    defaults = _method_defaults(op.name)
+    try:
+        return str(op.bind(*defaults).label()) if defaults is not None else op.name
+    except (TypeError, ValueError, IndexError):
+        return op.name
+
+
+def _method_defaults(name: str) -> tuple[float, ...] | None:
+    """The default parameters of ``Value.<name>``, or None if it has none for all."""
+    import inspect
+
+    method = getattr(Value, name, None)
+    if method is None:
+        return None
+    params = list(inspect.signature(method).parameters.values())[1:]
+    defaults = tuple(p.default for p in params)
+    if any(not isinstance(d, (int, float)) for d in defaults):
+        return None
+    return tuple(float(d) for d in defaults)
+
+
+# -- demo ------------------------------------------------------------------------
+
+def cmd_demo(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
+    p = _Parser(prog=f"{prog} demo",
+                description="Draw f = (u+v)·w at u=2, v=3, w=4 (the lecture's first "
+                            "example): forward, backward and both views as SVG and DOT, "
+                            "and the step-through player as HTML.")
+    p.add_argument("-o", "--out", metavar="DIR", default="out",
+                   help="output folder (default: out)")
+    p.add_argument("--docs", metavar="DIR", nargs="?", const=DEMO_DOCS_DIR, default=None,
+                   help=f"also copy the SVGs to DIR for the README "
+                        f"(default DIR: {DEMO_DOCS_DIR})")
+    args = p.parse_args(argv)
+
+    draw, step_through = _drawing_api()
+    folder = Path(args.out)
+    expression = parse(DEMO_EXPRESSION)
+    written: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise RunError(f"cannot create {folder}: {_one_line(str(e))}") from None
+    root = _graph(expression, dict(DEMO_VALUES), "f")
+    root.backward()
+    svgs = []
+    for direction in DIRECTIONS:
+        drawing = draw(root, direction=direction)
+        for suffix in (".svg", ".dot"):
+            path = folder / f"f_{direction}{suffix}"
+            _save(drawing, path)
+            written.append(path)
+        svgs.append(folder / f"f_{direction}.svg")
+    html = folder / "f_step_through.html"
+    stepper = step_through(_graph(expression, dict(DEMO_VALUES), "f"))
+    _write(lambda: stepper.save_html(str(html)), str(html))
+    written.append(html)
+    if args.docs is not None:
+        docs = Path(args.docs)
+        try:
+            docs.mkdir(parents=True, exist_ok=True)
+            for svg in svgs:
+                shutil.copyfile(svg, docs / svg.name)
+                written.append(docs / svg.name)
+        except OSError as e:
+            raise RunError(f"cannot copy the SVGs to {docs}: {_one_line(str(e))}") from None
+
+    _print_result(root, expression, out, grads=True)
+    print(f"wrote {len(written)} files:", file=out)
+    for path in written:
+        print(f"  {path}", file=out)
+    print(f"open {html} in a browser to step through backprop", file=out)
+    return 0
+
+
+# -- entry point -------------------------------------------------------------------
+
+COMMANDS: dict[str, tuple[Callable[[Sequence[str], str, TextIO, TextIO], int], str]] = {
+    "draw": (cmd_draw, "draw an expression's graph (forward, backward or both) to a file"),
+    "grad": (cmd_grad, "print an expression's value and its gradient for each variable"),
+    "ops": (cmd_ops, "list the op table (name, symbol, call, derivative)"),
+    "demo": (cmd_demo, "write the f = (u+v)·w drawings and step-through player to out/"),
+}
+
+
+def _usage_text(prog: str) -> str:
+    lines = [f"usage: {prog} COMMAND [ARGS...]   ({prog} COMMAND --help for more)", "",
+             "chainrule: draw, differentiate and step through scalar expressions.", "",
+             "commands:"]
+    lines += [f"  {name:<6} {text}" for name, (_, text) in COMMANDS.items()]
+    lines += ["", "examples:",
+              f'  {prog} draw "(u+v)*w" u=2 v=3 w=4 --direction both -o f.svg',
+              f'  {prog} grad "tanh(w*x + b)" w=0.5 x=2 b=-1',
+              f"  {prog} ops",
+              f"  {prog} demo --out out",
+              "", "exit codes: 0 done, 1 could not render or write, 2 bad input "
+              "(nothing run)."]
+    return "\n".join(lines) + "\n"
+
+
+def _prog() -> str:
+    argv0 = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if argv0 in ("", "__main__.py", "-c") or argv0.startswith("python"):
+        return "python -m autograd"
+    return argv0
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run one command; returns the exit code (0 done, 1 run error, 2 bad input)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    prog = _prog()
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        (out if argv else err).write(_usage_text(prog))
+        return 0 if argv else 2
+    if argv[0] == "--version":
+        from . import __version__
+
+        print(f"chainrule {__version__}", file=out)
+        return 0
+    command = COMMANDS.get(argv[0])
+    try:
+        if command is None:
+            raise UsageError(f"unknown command {argv[0]!r}; the commands are "
+                             f"{', '.join(COMMANDS)} (see '{prog} --help')")
+        return command[0](argv[1:], prog, out, err)
+    except UsageError as e:
+        print(f"{prog}: error: {_one_line(str(e))}", file=err)
+        return 2
+    except RunError as e:
+        print(f"{prog}: error: {_one_line(str(e))}", file=err)
+        return 1
+    except SystemExit as e:  # argparse's --help
+        return e.code if isinstance(e.code, int) else 0
+    except BrokenPipeError:  # `... -o - | head`
+        return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _quote(text: str) -> str:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return repr(shown)
