@@ -6,6 +6,7 @@ backward pass), ``functional`` (``grad``), ``functions`` (several inputs).
 """
 
 from .backprop import topological_order
+from .check import GradcheckError, KinkWarning, gradcheck, gradgradcheck
 from .drawing import Drawing, Stepper, draw, step_through
 from .functional import grad
 from .functions import dot, log_softmax, logsumexp, maximum, mean, minimum, softmax, sum
@@ -21,4 +22,5 @@ __all__ = [
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
     "logsumexp", "softmax", "log_softmax", "topological_order",
     "draw", "step_through", "Drawing", "Stepper",
+    "gradcheck", "gradgradcheck", "GradcheckError", "KinkWarning",
 ]
