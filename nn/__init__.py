@@ -3,11 +3,11 @@
 Built only on the public ``autograd`` API.
 """
 
-from . import losses
+from . import data, losses
 from .activations import PReLU, RReLU, activation
 from .layers import MLP, Layer, Neuron
 from .module import Module
 from .serialize import load
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "activation", "PReLU", "RReLU", "load",
-           "losses"]
+           "losses", "data"]
