@@ -84,8 +84,9 @@ def _looks_like_expression(arg: str) -> bool:
 
 DRAW_HELP = """\
 Draw the computation graph of an expression: value nodes (label, value,
-gradient) and op nodes, left to right. backward() is run first, so the
-backward view shows each edge's local derivative and its contribution.
+gradient) and op nodes, left to right. The backward view shows each edge's
+local derivative and its contribution (local × upstream). The value and the
+gradients are also printed.
 
 The expression may use numbers, the variables, + - * / ** and unary - +, and
 the op table's functions by name: tanh(x), exp(x), relu(x), sigmoid(x),
@@ -128,9 +129,10 @@ def _draw_parser(prog: str) -> _Parser:
     p.add_argument("--step-through", metavar="HTML", default=None,
                    help="also write the backprop step-through player (one frame per "
                         "step) as a self-contained .html file")
-    p.add_argument("--no-backward", action="store_true",
-                   help="do not run backward() before drawing (gradients stay 0: "
-                        "a forward-pass-only figure)")
+    p.add_argument("--title", default=None, help="a title above the graph")
+    p.add_argument("--renderer", choices=("dot", "graphviz-pure"), default=None,
+                   help="which Graphviz to render with (default: dot when on PATH, "
+                        "else graphviz-pure)")
     return p
 
 
@@ -199,11 +201,11 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
         _suffix(args.step_through, HTML_SUFFIXES, "step-through file")
     expression, values, name = _build(args, err)
 
-    draw, step_through = _drawing_api()
+    from . import draw, step_through  # the drawing package loads only when drawing
+
     root = _graph(expression, values, name)
-    if not args.no_backward:
-        root.backward()
-    drawing = draw(root, direction=args.direction)
+    root.backward()
+    drawing = draw(root, direction=args.direction, title=args.title, renderer=args.renderer)
     to_stdout = output == "-" or (output is None and args.step_through is None)
     written: list[str] = []
     if to_stdout:
@@ -214,26 +216,14 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
         written.append(output)
     if args.step_through is not None:
         # A fresh graph: the player runs backprop itself, step by step.
-        stepper = step_through(_graph(expression, values, name))
+        stepper = step_through(_graph(expression, values, name), renderer=args.renderer)
         _write(lambda: stepper.save_html(args.step_through), args.step_through)
         written.append(args.step_through)
     if not to_stdout:
-        _print_result(root, expression, out, grads=not args.no_backward)
+        _print_result(root, expression, out)
         for path in written:
             print(f"wrote {path}", file=out)
     return 0
-
-
-def _drawing_api() -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """``autograd.draw`` and ``autograd.step_through``, loaded only when drawing."""
-    import importlib
-
-    package = importlib.import_module(__package__ or "autograd")
-    found = [getattr(package, name, None) for name in ("draw", "step_through")]
-    if found[0] is None or found[1] is None:
-        raise RunError("drawing is not available: autograd.draw / autograd.step_through "
-                       "are missing from this installation")
-    return found[0], found[1]
 
 
 def _save(drawing: Any, path: Path) -> None:
@@ -269,15 +259,14 @@ def cmd_grad(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
     expression, values, name = _build(args, err)
     root = _graph(expression, values, name)
     root.backward()
-    _print_result(root, expression, out, grads=True)
+    _print_result(root, expression, out)
     return 0
 
 
-def _print_result(root: Value, expression: Expression, out: TextIO, *, grads: bool) -> None:
+def _print_result(root: Value, expression: Expression, out: TextIO) -> None:
+    """``f = 20.0`` and ``∂f/∂u = 4.0`` for each variable (after backward)."""
     name = root.label or "f"
     print(f"{name} = {root.data!r}", file=out)
-    if not grads:
-        return
     leaves = {n.label: n for n in _leaves(root) if n.label in expression.variables}
     for var in expression.variables:
         print(f"∂{name}/∂{var} = {leaves[var].grad!r}", file=out)
@@ -361,7 +350,7 @@ def cmd_demo(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
                         f"(default DIR: {DEMO_DOCS_DIR})")
     args = p.parse_args(argv)
 
-    draw, step_through = _drawing_api()
+    from . import draw, step_through
     folder = Path(args.out)
     expression = parse(DEMO_EXPRESSION)
     written: list[Path] = []
@@ -393,8 +382,8 @@ def cmd_demo(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
         except OSError as e:
             raise RunError(f"cannot copy the SVGs to {docs}: {_one_line(str(e))}") from None
 
-    _print_result(root, expression, out, grads=True)
-    print(f"wrote {len(written)} files:", file=out)
+    _print_result(root, expression, out)
+    print(f"wrote {len(written)} files (output folder: {folder.resolve()}):", file=out)
     for path in written:
         print(f"  {path}", file=out)
     print(f"open {html} in a browser to step through backprop", file=out)
