@@ -3,11 +3,12 @@
 Built only on the public ``autograd`` API.
 """
 
-from . import data, losses
+from . import construct, data, losses
 from .activations import PReLU, RReLU, activation
+from .ensemble import Ensemble
 from .layers import MLP, Layer, Neuron
 from .module import Module
 from .serialize import load
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "activation", "PReLU", "RReLU", "load",
-           "losses", "data"]
+           "losses", "data", "construct", "Ensemble"]
