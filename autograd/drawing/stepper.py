@@ -222,7 +222,10 @@ _PLAYER_JS = """
     if (timer) { stop(); return; }
     if (k === frames.length - 1) show(0);
     playBtn.textContent = "pause";
-    timer = setInterval(function(){ if (k >= frames.length - 1) stop(); else show(k + 1); }, 1200);
+    timer = setInterval(function(){
+      show(k + 1);
+      if (k >= frames.length - 1) stop();
+    }, 1200);
   });
   root.addEventListener("keydown", function(e){
     if (e.key === "ArrowRight") { stop(); show(k + 1); e.preventDefault(); }
