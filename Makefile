@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench lint typecheck clean
+.PHONY: test demo bench lint typecheck clean chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,26 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: lint typecheck
+test: lint typecheck chromium
 	$(PY) -m pytest
+
+# Debian's chromium, for the headless-browser test of the step-through player
+# (tests/test_step_browser.py). Installed non-interactively when missing and
+# root (as in CI); otherwise a loud warning, and that test is skipped.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "make: installing Debian's chromium (apt-get) for the step-through browser test"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium >/dev/null || { echo "make: apt-get install chromium FAILED"; exit 1; }; \
+	else \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!!! chromium is NOT installed and cannot be (not root, or no apt-get):     !!!"; \
+	  echo "!!! the step-through player will NOT be tested in a browser (test skipped). !!!"; \
+	  echo "!!! Install it: sudo apt-get install chromium                               !!!"; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
 
 demo: $(STAMP)
 	$(PY) -m autograd demo
