@@ -3,7 +3,7 @@
 Built only on the public ``autograd`` API.
 """
 
-from . import construct, data, losses
+from . import construct, data, losses, lr_scheduler, optim
 from .activations import PReLU, RReLU, activation
 from .ensemble import Ensemble
 from .layers import MLP, Layer, Neuron
@@ -11,4 +11,4 @@ from .module import Module
 from .serialize import load
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "activation", "PReLU", "RReLU", "load",
-           "losses", "data", "construct", "Ensemble"]
+           "losses", "data", "construct", "Ensemble", "optim", "lr_scheduler"]
