@@ -166,8 +166,13 @@ def _logsigmoid(x: float) -> float:
 
 
 def _d_logsigmoid(x: Any, y: Any) -> Any:
-    z = exp(-abs(x))
-    return 1.0 - z / (1.0 + z) if x < 0 else z / (1.0 + z)
+    # σ(−x) as PyTorch computes it from z = e^(−|x|); |x| is written out per branch
+    # so that the derivative stays differentiable at 0 (abs' would give 0 there)
+    if x < 0:
+        z = exp(x)
+        return 1.0 - z / (1.0 + z)
+    z = exp(-x)
+    return z / (1.0 + z)
 
 
 LOGSIGMOID = Op("logsigmoid", "log σ", _logsigmoid, _d_logsigmoid,
