@@ -112,9 +112,10 @@ def _unary_function(name: str, op: Op) -> Function:
     method = getattr(Value, name, None)
     if op.param_names and callable(method):
         # The Value method checks its parameters and knows their defaults.
-        sig = inspect.signature(method)
-        required = sum(1 for p in list(sig.parameters.values())[1:]
-                       if p.default is inspect.Parameter.empty)
+        params = list(inspect.signature(method).parameters.values())[1:]
+        required = sum(1 for p in params if p.default is inspect.Parameter.empty)
+        if params and all(p.default is None for p in params):
+            required = 1  # clamp(x, min=None, max=None) needs at least one bound
         return Function(name, op, 1, op.param_names, required, method)
     if op.param_names:
         def bound_call(x: Any, *params: float) -> Value:
@@ -333,20 +334,20 @@ class _Checker:
                 inner = self.node(node.operand, depth + 1)
                 return _Num(-inner.value) if isinstance(inner, _Num) else _Neg(inner)
             what = "'not'" if isinstance(node.op, ast.Not) else "'~'"
-            raise self.refuse(node, f"{what} is not allowed {_HINT}")
+            raise self.refuse(node, f"not allowed: {what} {_HINT}")
         if isinstance(node, ast.BinOp):
             return self.binary(node, depth)
         if isinstance(node, ast.Call):
             return self.call(node, depth)
         what = _WHAT.get(type(node), type(node).__name__)
-        raise self.refuse(node, f"{what} ({self.snippet(node)}) is not allowed {_HINT}")
+        raise self.refuse(node, f"not allowed: {what} ({self.snippet(node)}) {_HINT}")
 
     def number(self, node: ast.Constant) -> float:
         v = node.value
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             kind = {str: "strings", bytes: "bytes", bool: "True/False",
                     complex: "complex numbers"}.get(type(v), "constants")
-            raise self.refuse(node, f"{kind} ({self.snippet(node)}) is not allowed {_HINT}")
+            raise self.refuse(node, f"not allowed: {kind} ({self.snippet(node)}) {_HINT}")
         try:
             x = float(v)
         except OverflowError:
@@ -369,7 +370,7 @@ class _Checker:
         sym = _BINARY.get(type(node.op))
         if sym is None:
             bad = _REFUSED_BINARY.get(type(node.op), type(node.op).__name__)
-            raise self.refuse(node, f"operator {bad!r} is not allowed {_HINT}")
+            raise self.refuse(node, f"not allowed: operator {bad!r} {_HINT}")
         left = self.node(node.left, depth + 1)
         right = self.node(node.right, depth + 1)
         if sym == "**" and isinstance(right, _Num) and abs(right.value) > MAX_EXPONENT:
@@ -492,9 +493,13 @@ def parse_number(text: str, where: str = "number") -> float:
     """A real number from text: ``2``, ``-0.5``, ``1e-3``, ``1/3``, ``inf``, ``nan``."""
     s = text.strip()
     try:
-        return float(s)
+        x = float(s)
     except ValueError:
         pass
+    else:
+        if math.isinf(x) and s.lstrip("+-").lower() not in ("inf", "infinity"):
+            raise ExpressionError(f"{where}: {text!r} is too large for a float64")
+        return x
     try:
         return float(Fraction(s))
     except (ValueError, ZeroDivisionError, OverflowError):
