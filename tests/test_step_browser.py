@@ -43,7 +43,8 @@ CHROMIUM = _chromium()
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
     reason="!!! chromium NOT INSTALLED: the step-through player was NOT tested in a browser. "
-           "Run `make test` as root (it installs Debian's chromium) or apt-get install chromium !!!")
+           "Run `make test` as root (it installs Debian's chromium) or "
+           "apt-get install chromium !!!")
 
 
 class Browser:

@@ -1,0 +1,282 @@
+"""autograd.draw: golden DOT, faithful edges, escaping, rendering with pip alone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import autograd
+from autograd import Op, Value, draw
+from autograd.drawing import (
+    Drawing,
+    NoRendererError,
+    RenderError,
+    Style,
+    available_renderers,
+    find_renderer,
+    set_default_style,
+)
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("CHAINRULE_UPDATE_GOLDEN") == "1"
+
+
+def lecture_f() -> Value:
+    """f = (u + v) · w at u=2, v=3, w=4: the running example of the lectures."""
+    u, v, w = Value(2.0, label="u"), Value(3.0, label="v"), Value(4.0, label="w")
+    f = (u + v) * w
+    f.label = "f"
+    return f
+
+
+def svg_root(svg: str) -> ET.Element:
+    return ET.fromstring(svg.encode("utf-8"))
+
+
+@pytest.fixture
+def no_dot_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PATH without any directory that holds a `dot` program."""
+    dirs = [d for d in os.environ.get("PATH", "").split(os.pathsep)
+            if d and not os.path.exists(os.path.join(d, "dot"))]
+    monkeypatch.setenv("PATH", os.pathsep.join(dirs))
+    monkeypatch.delenv("CHAINRULE_RENDERER", raising=False)
+    assert shutil.which("dot") is None
+
+
+# -- golden files ------------------------------------------------------------------
+
+@pytest.mark.parametrize("direction", ["forward", "backward", "both"])
+def test_golden_dot(direction: str) -> None:
+    source = draw(lecture_f(), direction).source
+    path = GOLDEN / f"f_{direction}.dot"
+    if UPDATE:
+        path.write_text(source, encoding="utf-8")
+    assert source == path.read_text(encoding="utf-8"), (
+        f"DOT for f=(u+v)*w ({direction}) changed; if on purpose, rerun with "
+        f"CHAINRULE_UPDATE_GOLDEN=1 and review the diff of {path}")
+
+
+def test_same_expression_gives_identical_bytes_and_no_ids() -> None:
+    f1, f2 = lecture_f(), lecture_f()
+    for direction in ("forward", "backward", "both"):
+        a, b = draw(f1, direction).source, draw(f2, direction).source
+        assert a == b
+        for node in autograd.topological_order(f1):
+            assert str(id(node)) not in a and hex(id(node)) not in a
+
+
+# -- what the drawing says ------------------------------------------------------------
+
+def test_forward_edges_carry_values_backward_edges_local_and_contribution() -> None:
+    f = lecture_f()
+    fwd = draw(f, "forward").source
+    # v2 = u + v (data 5) flows into the × node with value 5
+    assert 'v2 -> op4 [id="e4_0", class="forward"' in fwd
+    assert ">5</font>" in fwd.split('id="e4_0"')[1].split("\n")[0]
+    assert "dir=back" not in fwd
+    bwd = draw(f, "backward").source
+    e40 = bwd.split('id="e4_0"')[1].split("\n")[0]  # ∂f/∂(u+v) = w = 4, upstream 1
+    assert "dir=back" in e40 and "local 4" in e40 and "+= 4" in e40
+    e41 = bwd.split('id="e4_1"')[1].split("\n")[0]  # ∂f/∂w = u+v = 5
+    assert "local 5" in e41 and "+= 5" in e41
+    e20 = bwd.split('id="e2_0"')[1].split("\n")[0]  # ∂(u+v)/∂u = 1, upstream 4
+    assert "local 1" in e20 and "+= 4" in e20
+    both = draw(f, "both").source
+    assert 'id="e4_0", class="forward"' in both and 'id="b4_0", class="backward"' in both
+
+
+def test_value_nodes_show_label_data_and_grad_computed_without_backward() -> None:
+    f = lecture_f()
+    src = draw(f, "forward").source
+    for name, data, grad in (("u", 2, 4), ("v", 3, 4), ("w", 4, 5), ("f", 20, 1)):
+        assert f"<b>{name}</b></td><td align=\"center\">data {data}</td>" in src
+        node_line = next(line for line in src.splitlines() if f"<b>{name}</b>" in line)
+        assert f"grad {grad}<" in node_line
+
+
+def test_each_use_is_its_own_edge() -> None:
+    a = Value(3.0, label="a")
+    s = a + a
+    src = draw(s, "backward").source
+    assert src.count("v0 -> op1") == 2
+    assert 'id="e1_0"' in src and 'id="e1_1"' in src
+    x = Value(-2.0, label="x")
+    sq = x * x
+    src = draw(sq, "both").source
+    assert src.count("v0 -> op1") == 4  # two uses, forward and backward each
+    # d(x*x)/dx = 2x = -4, shown as the sum of the two uses
+    assert "grad -4 = -2 + -2" in src
+
+
+def test_shared_node_shows_its_gradient_as_the_sum_of_contributions() -> None:
+    x = Value(3.0, label="x")
+    g = x * x + x
+    src = draw(g, "backward").source
+    line = next(ln for ln in src.splitlines() if "<b>x</b>" in ln)
+    assert "grad 7 = 1 + 3 + 3" in line
+    many = autograd.sum([x * float(k) for k in range(1, 7)])  # x used 6 times
+    line = next(ln for ln in draw(many, "backward").source.splitlines() if "<b>x</b>" in ln)
+    assert "grad 21 = Σ of 6" in line
+
+
+def test_gradients_match_the_engine() -> None:
+    x, y = Value(0.7, label="x"), Value(-1.3, label="y")
+    h = (x * y).tanh() + (x / (y * y + 1.0)).exp() - x.sigmoid() * 2.0
+    expected = autograd.grad(h, [x, y])
+    from autograd.drawing.graph import trace
+    t = trace(h)
+    got = {t.values[i].label: t.grads[i] for i in range(len(t.values)) if t.values[i].label}
+    assert got["x"] == pytest.approx(expected[0], rel=1e-12)
+    assert got["y"] == pytest.approx(expected[1], rel=1e-12)
+
+
+def test_user_defined_op_draws_with_its_symbol_and_derivative() -> None:
+    cube = Op("cube", "x³", f=lambda x: x * x * x, df=lambda x, y: 3 * x * x)
+    x = Value(2.0, label="x")
+    y = cube(x)
+    src = draw(y, "backward").source
+    assert 'label="x³"' in src and 'tooltip="cube"' in src
+    assert "local 12" in src and "+= 12" in src
+
+
+def test_parameterised_op_symbol_comes_from_the_op_table() -> None:
+    x = Value(-1.0, label="x")
+    y = x.leaky_relu(0.2)
+    assert f"label=\"{y.fn.label()}\"" in draw(y).source  # type: ignore[union-attr]
+
+
+def test_labels_are_escaped_and_render() -> None:
+    x = Value(1.5, label='<a|"{b}>&\\')
+    y = x * 2.0
+    y.label = "y < 3"
+    src = draw(y, "both").source
+    assert "&lt;a|&quot;{b}&gt;&amp;\\" in src
+    root = svg_root(draw(y, "both").svg())
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert '<a|"{b}>&\\' in texts and "y < 3" in texts
+
+
+def test_does_not_touch_the_graph() -> None:
+    f = lecture_f()
+    nodes = autograd.topological_order(f)
+    for k, node in enumerate(nodes):
+        node.grad = 100.0 + k
+    before = [(n.data, n.grad, n.label, n.children) for n in nodes]
+    draw(f, "both").svg()
+    assert [(n.data, n.grad, n.label, n.children) for n in nodes] == before
+
+
+def test_style_is_configurable() -> None:
+    f = lecture_f()
+    src = draw(f, style=Style(number_format="{:.2f}", grad_color="#0000aa")).source
+    assert "data 2.00" in src and "#0000aa" in src
+    old = autograd.drawing.default_style()
+    try:
+        set_default_style(fontname="Courier")
+        assert 'fontname="Courier"' in draw(f).source
+    finally:
+        set_default_style(old)
+    assert 'fontname="Helvetica"' in draw(f).source
+    assert Style().number(float("nan")) == "nan" and Style().number(-float("inf")) == "-inf"
+
+
+def test_bad_input_errors_name_type_and_value() -> None:
+    f = lecture_f()
+    with pytest.raises(TypeError, match="root must be a Value, got list"):
+        draw([f, f])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="got float"):
+        draw(3.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'sideways'"):
+        draw(f, "sideways")
+    with pytest.raises(TypeError, match="style must be"):
+        draw(f, style="dark")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_nodes"):
+        draw(f, max_nodes=1)
+    with pytest.raises(ValueError, match="collapse"):
+        draw(f, collapse="maybe")
+    with pytest.raises(ValueError, match="renderer"):
+        draw(f, renderer="inkscape")
+    with pytest.raises(ValueError, match="suffix '.txt'"):
+        draw(f).save("f.txt")
+
+
+# -- rendering ------------------------------------------------------------------------
+
+def test_graphviz_pure_renders_svg_and_png_without_dot(no_dot_on_path: None,
+                                                       tmp_path: Path) -> None:
+    r = find_renderer()
+    assert r is not None and r.name == "graphviz-pure", available_renderers()
+    d = draw(lecture_f(), "both")
+    root = svg_root(d.svg())
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    ids = {g.get("id") for g in root.iter("{http://www.w3.org/2000/svg}g")}
+    assert {"v0", "v4", "op2", "op4", "e4_0", "b4_0"} <= ids
+    png = d.png()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width > 300 and height > 100
+    for suffix in (".svg", ".png", ".dot", ".gv"):
+        out = d.save(tmp_path / f"f{suffix}")
+        assert out.stat().st_size > 100
+    assert (tmp_path / "f.dot").read_text(encoding="utf-8") == d.source
+    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(RenderError, match="cannot make 'pdf'"):
+        d.save(tmp_path / "f.pdf")
+
+
+def test_renders_in_a_fresh_process_with_an_empty_path(tmp_path: Path) -> None:
+    """graphviz-pure is found next to the interpreter even when PATH has nothing."""
+    code = ("import autograd; from autograd import Value; "
+            "u = Value(2.0, label='u'); f = u * u; "
+            "r = autograd.drawing.find_renderer(); print(r.name); "
+            f"autograd.draw(f).save({str(tmp_path / 'f.png')!r})")
+    env = {k: v for k, v in os.environ.items() if k != "CHAINRULE_RENDERER"}
+    env["PATH"] = ""
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "graphviz-pure"
+    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_jupyter_display_without_renderer_shows_dot_and_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHAINRULE_RENDERER", "none")
+    d = draw(lecture_f(), "backward")
+    assert d._repr_svg_() is None
+    page = d._repr_html_()
+    assert "pip install graphviz-pure" in page and "digraph chainrule" in page
+    bundle = d._repr_mimebundle_()
+    assert "image/svg+xml" not in bundle and "pip install graphviz-pure" in bundle["text/html"]
+    with pytest.raises(NoRendererError, match="pip install graphviz-pure"):
+        d.svg()
+    assert d.source.startswith("digraph chainrule {")
+
+
+def test_jupyter_display_with_renderer_gives_svg() -> None:
+    d = draw(lecture_f())
+    assert d._repr_svg_() is not None and "<svg" in d._repr_svg_()  # type: ignore[operator]
+    assert d._repr_html_().startswith('<div class="chainrule-drawing"><svg')
+    assert "image/svg+xml" in d._repr_mimebundle_()
+
+
+def test_failing_renderer_never_raises_in_jupyter(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "dot"
+    broken.write_text("#!/bin/sh\necho 'Use one of: svg png' >&2\n"
+                      "[ \"$1\" = '-T?' ] && exit 1\necho boom >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setenv("CHAINRULE_RENDERER", "dot")
+    d = Drawing(draw(lecture_f()).source, renderer="dot")
+    page = d._repr_html_()
+    assert "rendering failed" in page and "boom" in page and "digraph" in page
+    with pytest.raises(RenderError, match="exit 3"):
+        d.svg()
