@@ -31,10 +31,9 @@ def grad(output: Value, inputs: Value | Iterable[Value], create_graph: bool = Fa
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
     if not create_graph:
         order = propagate(output, 1.0)
-        in_graph = set(order)
-        result = tuple(x._g if x in in_graph else 0.0 for x in xs)
+        result = tuple(0.0 if x._g is None else x._g for x in xs)
         for node in order:
-            node._g = 0.0
+            node._g = None
         return result
     return tuple(_graph_grads(output, xs))
 

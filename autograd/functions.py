@@ -25,6 +25,8 @@ def minimum(a: Any, b: Any) -> Value:
 
 
 def _values(values: Iterable[Any], fn: str) -> list[Any]:
+    if type(values) is list:
+        return values
     if isinstance(values, (Value, str, bytes)) or not hasattr(values, "__iter__"):
         raise TypeError(f"{fn}: expected an iterable of Values or numbers, "
                         f"got {type(values).__name__}")
@@ -51,8 +53,8 @@ def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = None) -> Value:
     if len(w) != len(x):
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs")
     if bias is None:
-        return apply(ops.DOT, w + x) if w else Value(0.0)
-    return apply(ops.AFFINE, w + x + [bias])
+        return apply(ops.DOT, (*w, *x)) if w else Value(0.0)
+    return apply(ops.AFFINE, (*w, *x, bias))
 
 
 def logsumexp(values: Iterable[Any]) -> Value:

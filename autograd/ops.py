@@ -237,8 +237,13 @@ def _dot(xs: tuple[float, ...]) -> float:
     return sum(map(operator.mul, xs[:n], xs[n:]), 0.0)
 
 
-DOT = Op("dot", "·", _dot, lambda xs, y: (lambda n: xs[n:] + xs[:n])(len(xs) // 2),
-         arity=None, doc="inputs w_1..w_n, x_1..x_n: Σ w_i x_i;  ∂/∂w_i = x_i, ∂/∂x_i = w_i")
+def _d_dot(xs: tuple[Any, ...], y: Any) -> tuple[Any, ...]:
+    n = len(xs) // 2
+    return xs[n:] + xs[:n]
+
+
+DOT = Op("dot", "·", _dot, _d_dot, arity=None,
+         doc="inputs w_1..w_n, x_1..x_n: Σ w_i x_i;  ∂/∂w_i = x_i, ∂/∂x_i = w_i")
 
 
 def _affine(xs: tuple[float, ...]) -> float:
@@ -246,10 +251,14 @@ def _affine(xs: tuple[float, ...]) -> float:
     return sum(map(operator.mul, xs[:n], xs[n:-1]), xs[-1])
 
 
-AFFINE = Op("affine", "w·x+b", _affine,
-            lambda xs, y: (lambda n: xs[n:-1] + xs[:n] + (1.0,))(len(xs) // 2),
-            arity=None,
-            doc="inputs w_1..w_n, x_1..x_n, b: Σ w_i x_i + b (a neuron's pre-activation)")
+def _d_affine(xs: tuple[Any, ...], y: Any) -> tuple[Any, ...]:
+    n = len(xs) // 2
+    return xs[n:-1] + xs[:n] + (1.0,)
+
+
+AFFINE = Op("affine", "w·x+b", _affine, _d_affine, arity=None,
+            doc="inputs w_1..w_n, x_1..x_n, b: Σ w_i x_i + b (a neuron's pre-activation);"
+                "  ∂/∂w_i = x_i, ∂/∂x_i = w_i, ∂/∂b = 1")
 LOGSUMEXP = Op("logsumexp", "LSE", floats.logsumexp,
                lambda xs, y: [exp(x - y) for x in xs], arity=None,
                doc="ln Σ e^x_i (stable);  softmax_i = e^(x_i − y)")

@@ -61,7 +61,7 @@ class Value:
     label: str | None
     _op: Op | None
     _prev: tuple[Value, ...]
-    _g: float  # scratch gradient of one backward pass (see backprop.py)
+    _g: Any  # None, or the scratch gradient during a backward pass (backprop.py)
 
     def __init__(self, data: Any, label: str | None = None) -> None:
         self.data = data if type(data) is float else to_float(data)
@@ -71,7 +71,7 @@ class Value:
         self.label = label
         self._op = None
         self._prev = ()
-        self._g = 0.0
+        self._g = None
 
     # -- what the node is -------------------------------------------------
     @property
@@ -292,7 +292,7 @@ def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
     v.data = data
     v.grad = 0.0
     v.label = None
-    v._g = 0.0
+    v._g = None
     mode = current.get()
     if mode is NORMAL:
         v._op = op
@@ -312,15 +312,21 @@ def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
 def apply(op: Op, inputs: Iterable[Any]) -> Value:
     """Record ``op`` on ``inputs`` (Values or real numbers): the generic path,
     used by ``Op.__call__`` and the functions on several Values."""
-    xs = tuple(x if isinstance(x, Value) else _lift(x, op) for x in inputs)
-    data = op.value([x.data for x in xs])
+    xs = tuple(inputs)
+    datas = [x.data for x in xs if type(x) is Value]
+    if len(datas) != len(xs):  # numbers to lift (or Value subclasses)
+        xs = tuple([_lift(x, op) for x in xs])
+        datas = [x.data for x in xs]
+    data = op.f(tuple(datas)) if op.arity is None else op.f(*datas, *op.params)
     if type(data) is not float:
         data = to_float(data, f"the value of op {op.name!r}")
     return record(op, data, xs)
 
 
 def _unary(op: Op, x: Value) -> Value:
-    return record(op, op.f(x.data, *op.params), (x,))
+    if op.params:
+        return record(op, op.f(x.data, *op.params), (x,))
+    return record(op, op.f(x.data), (x,))
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
@@ -348,6 +354,8 @@ def _constant(x: Any) -> float | None:
 
 
 def _lift(x: Any, op: Op) -> Value:
+    if isinstance(x, Value):
+        return x
     return Value(to_float(x, f"input of op {op.name!r}"))
 
 
