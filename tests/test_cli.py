@@ -1,0 +1,303 @@
+"""The command line, run as a user runs it: ``sys.executable -m autograd`` in a
+subprocess (and the ``chainrule`` console script), in a scratch folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import autograd
+from autograd import Value
+from autograd.ops import TABLE
+
+REPO = Path(__file__).resolve().parents[1]
+LECTURE = ["(u+v)*w", "u=2", "v=3", "w=4"]
+
+
+def run(cwd: Path, *args: str, path: str | None = None, program: list[str] | None = None,
+        renderer: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONIOENCODING"] = "utf-8"
+    env.pop("CHAINRULE_RENDERER", None)
+    if renderer is not None:
+        env["CHAINRULE_RENDERER"] = renderer
+    if path is not None:
+        env["PATH"] = path
+    argv = (program or [sys.executable, "-m", "autograd"]) + list(args)
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+
+
+def lecture_f() -> Value:
+    u, v, w = Value(2.0, label="u"), Value(3.0, label="v"), Value(4.0, label="w")
+    f = (u + v) * w
+    f.label = "f"
+    return f
+
+
+def assert_refused(p: subprocess.CompletedProcess[str], *fragments: str, code: int = 2) -> None:
+    """Exit ``code``, one line on stderr naming the problem, nothing on stdout."""
+    assert p.returncode == code, (p.returncode, p.stdout, p.stderr)
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1, p.stderr
+    assert lines[0].startswith("python -m autograd: error: "), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    assert p.stdout == ""
+
+
+# -- drawing -------------------------------------------------------------------------
+
+def test_the_lecture_command_writes_an_svg(tmp_path: Path) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "--direction", "both", "-o", "f.svg")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["f = 20.0", "∂f/∂u = 4.0", "∂f/∂v = 4.0",
+                                     "∂f/∂w = 5.0", "wrote f.svg"]
+    assert p.stderr == ""
+    svg = (tmp_path / "f.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "</svg>" in svg
+    for label in "fuvw":  # the variable names (and the result's name) are the labels
+        assert re.search(rf">{label}</text>", svg), label
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward", "both"])
+def test_dot_on_stdout_is_the_python_api_drawing(tmp_path: Path, direction: str) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "-d", direction, "-o", "-")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == autograd.draw(lecture_f(), direction=direction).source.rstrip("\n") + "\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_three_directions_differ_and_dot_is_the_default_output(tmp_path: Path) -> None:
+    outs = {d: run(tmp_path, "draw", *LECTURE, "-d", d).stdout
+            for d in ("forward", "backward", "both")}
+    assert all(o.startswith("digraph") for o in outs.values())
+    assert len(set(outs.values())) == 3
+
+
+def test_png_and_svg_render_without_dot_on_path(tmp_path: Path) -> None:
+    """pip alone: PATH holds no Graphviz; the renderer installed with the package is used."""
+    for out in ("f.png", "f.svg"):
+        p = run(tmp_path, "draw", *LECTURE, "-d", "backward", "-o", out, path="/nonexistent")
+        assert p.returncode == 0, p.stderr
+    assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (tmp_path / "f.svg").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".dot", ".gv"])
+def test_dot_and_gv_files_hold_the_dot_text(tmp_path: Path, suffix: str) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "-d", "backward", "-o", "f" + suffix)
+    assert p.returncode == 0, p.stderr
+    text = (tmp_path / ("f" + suffix)).read_text(encoding="utf-8")
+    assert text.rstrip("\n") == autograd.draw(lecture_f(), direction="backward").source.rstrip("\n")
+
+
+def test_pdf_without_a_renderer_that_can_is_a_clear_error(tmp_path: Path) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "-o", "f.pdf", path="/nonexistent",
+            renderer="graphviz-pure")
+    assert_refused(p, "cannot write f.pdf", "pdf", code=1)
+    assert not (tmp_path / "f.pdf").exists()
+
+
+def test_pdf_with_graphviz_dot(tmp_path: Path) -> None:
+    if shutil.which("dot") is None:
+        pytest.skip("no system Graphviz `dot` on PATH: PDF output cannot be made here "
+                    "(the error path is tested above)")
+    p = run(tmp_path, "draw", *LECTURE, "-o", "f.pdf", "--renderer", "dot")
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "f.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize("name", ["f.jpg", "f", "f.svg.bak", "f.html"])
+def test_unknown_output_suffix(tmp_path: Path, name: str) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "-o", name)
+    assert_refused(p, f"output file {name!r}", "use one of .svg .png .dot .gv .pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_output_is_exit_1(tmp_path: Path) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "-o", "no/such/folder/f.svg")
+    assert_refused(p, "cannot write no/such/folder/f.svg", code=1)
+
+
+def test_step_through_html(tmp_path: Path) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "-o", "f.svg", "--step-through", "steps.html")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[-2:] == ["wrote f.svg", "wrote steps.html"]
+    html = (tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert html.count("<svg") >= len(autograd.step_through(lecture_f()))
+    p = run(tmp_path, "draw", *LECTURE, "--step-through", "steps.svg")
+    assert_refused(p, "step-through file 'steps.svg'", ".html")
+
+
+def test_expression_starting_with_minus(tmp_path: Path) -> None:
+    p = run(tmp_path, "grad", "-x*2", "x=3")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["f = -6.0", "∂f/∂x = -2.0"]
+    p = run(tmp_path, "draw", "-o", "-", "--", "-x", "x=3")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("digraph")
+
+
+def test_console_script(tmp_path: Path) -> None:
+    script = shutil.which("chainrule", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the chainrule console script is not installed next to this Python "
+                    "(pip install -e . installs it)")
+    p = run(tmp_path, "draw", *LECTURE, "-d", "both", "-o", "f.svg", program=[script])
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "f.svg").exists()
+    p = run(tmp_path, "draw", "u.x", "u=1", program=[script])
+    assert p.returncode == 2
+    assert p.stderr.startswith("chainrule: error: bad expression 'u.x'")
+
+
+# -- values -------------------------------------------------------------------------
+
+def test_missing_variable(tmp_path: Path) -> None:
+    p = run(tmp_path, "draw", "(u+v)*w", "u=2", "-o", "f.svg")
+    assert_refused(p, "no value for v, w: give v=NUMBER w=NUMBER")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unused_variable_is_a_warning(tmp_path: Path) -> None:
+    p = run(tmp_path, "grad", *LECTURE, "x=5")
+    assert p.returncode == 0
+    assert p.stderr.strip() == "warning: x=5.0 is not used in the expression; ignored"
+    assert p.stdout.splitlines()[0] == "f = 20.0"
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    ("w=four", "value of w: 'four' is not a number"),
+    ("w=", "value of w: '' is not a number"),
+    ("w=1e400", "too large for a float64"),
+    ("4", "expected NAME=NUMBER, got '4'"),
+    ("w.x=4", "variable name 'w.x' is not a valid name"),
+    ("u=7", "variable u is given twice"),
+])
+def test_bad_values(tmp_path: Path, value: str, fragment: str) -> None:
+    p = run(tmp_path, "draw", "(u+v)*w", "u=2", "v=3", value, "-o", "f.svg")
+    assert_refused(p, fragment)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_grad_prints_exact_values(tmp_path: Path) -> None:
+    p = run(tmp_path, "grad", "sigmoid(w*x + b)", "w=0.5", "x=2", "b=-1")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["f = 0.5", "∂f/∂w = 0.5", "∂f/∂x = 0.125",
+                                     "∂f/∂b = 0.25"]
+    p = run(tmp_path, "grad", "loss = (y - 3)**2", "y=1/2", "--name", "L")
+    assert p.stdout.splitlines() == ["L = 6.25", "∂L/∂y = -5.0"]
+
+
+# -- injection attempts: refused, exit 2, nothing run, nothing written --------------
+
+PAYLOADS = [
+    "__import__('os').system('touch {m}')",
+    "__import__('os')",
+    "open('{m}', 'w')",
+    "exec(\"open('{m}', 'w')\")",
+    "eval(\"open('{m}', 'w')\")",
+    "compile('open(1)', 'x', 'eval')",
+    "(lambda: open('{m}', 'w'))()",
+    "[open('{m}', 'w') for _ in (1,)]",
+    "().__class__.__bases__[0].__subclasses__()",
+    "u.__class__.__init__.__globals__",
+    "getattr(u, '__class__')",
+    "tanh.__globals__",
+    "exp(x=u)",
+    "exp(*u)",
+    "breakpoint()",
+    "print('{m}')",
+    "'{m}'",
+    "u if open('{m}', 'w') else v",
+    "(u := 3)",
+    "u; import os",
+    "u\nimport os",
+    "u < v",
+    "__builtins__",
+    "9**9**9**9",
+    "2**10**10",
+    "u ** 100000",
+    "(" * 300 + "u" + ")" * 300,
+    "u+" * 1500 + "u",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_injection_attempts_are_refused(tmp_path: Path, payload: str) -> None:
+    marker = tmp_path / "pwned"
+    expression = payload.format(m=marker) if "{m}" in payload else payload
+    p = run(tmp_path, "draw", expression, "u=2", "v=3", "-o", "out.svg")
+    assert_refused(p, "bad expression")
+    assert not marker.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- help, ops, demo --------------------------------------------------------------------
+
+def test_help(tmp_path: Path) -> None:
+    p = run(tmp_path, "--help")
+    assert p.returncode == 0
+    for command in ("draw", "grad", "ops", "demo"):
+        assert f"\n  {command} " in p.stdout
+    p = run(tmp_path, "draw", "--help")
+    assert p.returncode == 0
+    assert "examples:" in p.stdout
+    assert 'draw "(u+v)*w" u=2 v=3 w=4 --direction both -o f.svg' in p.stdout
+    assert "--step-through" in p.stdout and "never run as Python" in p.stdout
+    p = run(tmp_path)
+    assert p.returncode == 2 and "usage:" in p.stderr
+    assert_refused(run(tmp_path, "paint"), "unknown command 'paint'")
+    assert_refused(run(tmp_path, "draw", *LECTURE, "--colour", "red"),
+                   "unrecognized arguments: --colour")
+    assert_refused(run(tmp_path, "draw", *LECTURE, "-d", "sideways"),
+                   "invalid choice: 'sideways'")
+
+
+def test_ops_lists_the_op_table(tmp_path: Path) -> None:
+    p = run(tmp_path, "ops")
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    names = {line.split()[0] for line in lines[1:] if line.strip() and ":" not in line[:10]}
+    assert set(TABLE) <= names
+    tanh = next(line for line in lines if line.startswith("tanh "))
+    assert "tanh(x)" in tanh and TABLE["tanh"].doc in tanh
+    assert any("leaky_relu(x[, negative_slope])" in line for line in lines)
+    assert any(line.startswith("sigmoid ") and " σ " in line for line in lines)
+    assert "aliases: ln = log, max = maximum, min = minimum" in p.stdout
+
+
+def test_demo_writes_the_lecture_figures(tmp_path: Path) -> None:
+    p = run(tmp_path, "demo", "--out", "figs", "--docs", "docs/img")
+    assert p.returncode == 0, p.stderr
+    figs = tmp_path / "figs"
+    assert str(figs.resolve()) in p.stdout
+    assert p.stdout.startswith("f = 20.0\n∂f/∂u = 4.0\n")
+    for direction in ("forward", "backward", "both"):
+        svg = figs / f"f_{direction}.svg"
+        assert "<svg" in svg.read_text(encoding="utf-8")
+        dot = (figs / f"f_{direction}.dot").read_text(encoding="utf-8")
+        want = autograd.draw(lecture_f(), direction=direction).source
+        assert dot.rstrip("\n") == want.rstrip("\n")
+        assert (tmp_path / "docs/img" / svg.name).read_bytes() == svg.read_bytes()
+        assert f"  figs/f_{direction}.svg" in p.stdout.splitlines()
+    html = (figs / "f_step_through.html").read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert p.stdout.splitlines()[-1] == "open figs/f_step_through.html in a browser to " \
+                                        "step through backprop"
+
+
+def test_make_demo_runs_the_demo_command() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    demo = re.search(r"^demo:.*\n((?:\t.*\n)+)", makefile, re.M)
+    assert demo is not None
+    assert "-m autograd demo" in demo.group(1)
