@@ -25,6 +25,8 @@ from .graph import Group, Plan, Trace, Use
 from .style import Style
 
 DIRECTIONS = ("forward", "backward", "both")
+#: Past this many edges, ``edge_labels=None`` (auto) draws edges without numbers.
+MAX_LABELLED_EDGES = 120
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class DotWriter:
 
     def __init__(self, t: Trace, p: Plan, style: Style, direction: str,
                  progress: Progress | None = None, widths: dict[str, int] | None = None,
-                 title: str | None = None) -> None:
+                 title: str | None = None, edge_labels: bool | None = None) -> None:
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {', '.join(map(repr, DIRECTIONS))}, "
                              f"got {direction!r}")
@@ -68,6 +70,9 @@ class DotWriter:
         self.widths = widths
         self.measured: dict[str, int] = {}
         self.title = title
+        self.edge_labels = edge_labels
+        self._labels = edge_labels is not False
+        self.notes: list[str] = list(p.notes)
         self.step_of = t.step_of()
         self.owner: dict[int, Group] = p.group_of() if p.collapsed else {}
         self.done = len(t.steps) if progress is None else progress.done
@@ -195,23 +200,34 @@ class DotWriter:
         s = self.s
         out = []
         if self.direction in ("forward", "both"):
-            label = self._edge_label(f"{eid}.f", [(s.number(value), s.forward_color, False)])
+            label = (", label=" + self._edge_label(f"{eid}.f", [(s.number(value),
+                                                                s.forward_color, False)])
+                     if self._labels else "")
             out.append(f'  {tail} -> {head} [id="{eid}", class="forward", '
-                       f'color="{s.forward_color}", label={label}];')
+                       f'color="{s.forward_color}"{label}];')
         if self.direction in ("backward", "both"):
             bid = eid if self.direction == "backward" else "b" + eid[1:]
             color = s.grad_color if finished or self.progress is None else s.pending_color
             dash = "dashed" if self.direction == "both" else "solid"
             pen = 2.5 if active else 1.2
-            label = self._edge_label(f"{bid}.b", self._backward_rows(local, contribution,
-                                                                      finished, active))
+            label = (", label=" + self._edge_label(
+                f"{bid}.b", self._backward_rows(local, contribution, finished, active))
+                if self._labels else "")
             cls = "backward active" if active else "backward"
             out.append(f'  {tail} -> {head} [id="{bid}", class="{cls}", dir=back, '
-                       f'color="{color}", style={dash}, penwidth={pen:g}, label={label}];')
+                       f'color="{color}", style={dash}, penwidth={pen:g}{label}];')
         return out
 
     # -- the whole graph ----------------------------------------------------------
     def source(self) -> str:
+        """The DOT text; with ``edge_labels=None`` edges lose their labels past
+        :data:`MAX_LABELLED_EDGES` (numbers on hundreds of edges help nobody)."""
+        edges = self._edges()
+        if self.edge_labels is None and len(edges) > MAX_LABELLED_EDGES:
+            self._labels = False
+            self.notes.append(f"edge labels left out ({len(edges)} edges; "
+                              f"draw(..., edge_labels=True) shows them)")
+            edges = self._edges()
         t, p, s = self.t, self.p, self.s
         lines = [
             "digraph chainrule {",
@@ -219,7 +235,7 @@ class DotWriter:
             f'fontname={quote(s.fontname)}, '
             f'fontsize={s.edge_fontsize:g}, nodesep={s.nodesep:g}, ranksep={s.ranksep:g}, '
             f'labelloc=t, labeljust=l, fontcolor="{s.text_color}"'
-            + (f", label={quote(self._graph_label())}" if self._graph_label() else "") + "];",
+            + (f", label={self._graph_label()}" if self._graph_label() else "") + "];",
             f'  node [fontname={quote(s.fontname)}, fontsize={s.fontsize:g}, '
             f'fontcolor="{s.text_color}", color="{s.border_color}"];',
             f'  edge [fontname={quote(s.fontname)}, fontsize={s.edge_fontsize:g}, arrowsize=0.7];',
@@ -250,13 +266,16 @@ class DotWriter:
             lines.append(f'  hidden [id="hidden", class="hidden", shape=note, style=dashed, '
                          f'color="{s.pending_color}", fontcolor="{s.pending_color}", '
                          f'label={quote(f"… {len(p.hidden)} more values")}];')
-        lines.extend(self._edges())
+        lines.extend(edges)
         lines.append("}")
         return "\n".join(lines) + "\n"
 
     def _graph_label(self) -> str:
-        parts = ([self.title] if self.title else []) + self.p.notes
-        return "\n".join(parts)
+        """Title and notes as a quoted DOT string, one left-aligned line each."""
+        parts = ([self.title] if self.title else []) + self.notes
+        if not parts:
+            return ""
+        return '"' + "".join(quote(part)[1:-1] + "\\l" for part in parts) + '"'
 
     def _name(self, i: int) -> str:
         g = self.owner.get(i)

@@ -19,6 +19,7 @@ past ``max_nodes`` only the part nearest the root, with a note.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,29 +194,31 @@ def plan(t: Trace, *, max_nodes: int | None, collapse: bool | str, clusters: boo
 
 
 def _cut(t: Trace, p: Plan, max_nodes: int) -> None:
-    """Keep the nodes nearest the root (a prefix of reverse topological order, so
-    every kept node's users are kept) within ``max_nodes - 1``; hide the rest."""
-    owner = p.group_of() if p.collapsed else {}
+    """Keep the nodes nearest the root, breadth first, within ``max_nodes - 1``
+    (one node says how many are hidden); a neuron is kept whole or not at all."""
+    owner = p.group_of()
+    budget = max_nodes - 1
     kept: set[int] = set()
-    budget = max_nodes - 1  # one node says what is hidden
-    seen_groups: set[int] = set()
-    for i in range(len(t.values) - 1, -1, -1):
+    queue = deque([t.root])
+    queued = {t.root}
+    while queue:
+        i = queue.popleft()
         g = owner.get(i)
-        if g is not None:
-            cost = 0 if g.output in seen_groups else 1
+        unit = g.members if g is not None else [i]
+        if p.collapsed and g is not None:
+            cost = 1
         else:
-            cost = 1 if t.values[i].fn is None else 2
+            cost = sum(1 if t.values[m].fn is None else 2 for m in unit)
         if cost > budget:
             break
         budget -= cost
-        kept.add(i)
-        if g is not None:
-            seen_groups.add(g.output)
-    # a group is shown whole or not at all
-    for g in p.groups:
-        if not set(g.members) <= kept:
-            kept.difference_update(g.members)
-    p.groups = [g for g in p.groups if set(g.members) <= kept]
+        kept.update(unit)
+        for m in unit:
+            for u in t.inputs[m]:
+                if u.src not in queued and u.src not in kept:
+                    queued.add(u.src)
+                    queue.append(u.src)
+    p.groups = [g for g in p.groups if g.output in kept]
     p.hidden = set(range(len(t.values))) - kept
     p.notes.append(f"{len(p.hidden)} of {len(t.values)} values not shown "
                    f"(more than max_nodes={max_nodes}; draw(..., max_nodes=None) shows all)")
