@@ -1,0 +1,368 @@
+"""``fit``: the training loop, with a tqdm progress bar and a per-epoch history.
+
+One epoch: for each mini-batch (shuffled with ``seed``), predictions
+ŷᵢ = model(xᵢ), objective J = loss(ŷ, y) + penalty, ``zero_grad``,
+``J.backward()``, ``optimizer.step()``; after the epoch, ``scheduler.step()``.
+The history records, per epoch, the mean objective over the epoch's batches
+(weighted by batch size, measured before each update, as Keras does), the
+metrics on those same predictions, the learning rate, and with ``validation``
+the same quantities on the validation set after the epoch (``val_`` prefix).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import autograd
+from autograd import Value
+
+from . import data as _data
+from . import losses as _losses
+from .lr_scheduler import LRScheduler
+from .optim import SGD
+from .optim.optimizer import Optimizer
+
+Loss = Callable[[list[Any], list[Any]], Value]
+Metric = Callable[[list[Any], list[Any]], float]
+
+
+class History(dict[str, list[float]]):
+    """``history["loss"][e]``: the value at epoch e (0-based), for ``"loss"``,
+    ``"lr"``, each metric, and ``"val_..."`` with validation. ``stopped_epoch``
+    is the epoch early stopping ended on (None if it did not), ``best_epoch``
+    the one whose parameters were kept."""
+
+    stopped_epoch: int | None = None
+    best_epoch: int | None = None
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs ran."""
+        return len(self.get("loss", []))
+
+    def plot(self, keys: Sequence[str] | None = None, ax: Any = None) -> Any:
+        """The curves of ``keys`` (default: the losses); see :func:`nn.plot.loss_curves`."""
+        from .plot import loss_curves
+        return loss_curves(self, keys=keys, ax=ax)
+
+    def __repr__(self) -> str:
+        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.items() if v)
+        return f"History({self.epochs} epochs: {last})"
+
+
+@dataclass
+class EarlyStopping:
+    """Stop when ``monitor`` (default ``val_loss`` with validation, else
+    ``loss``) has not improved by more than ``min_delta`` for ``patience``
+    epochs; losses improve downwards, other metrics upwards. With
+    ``restore_best`` the parameters of the best epoch are put back."""
+
+    patience: int = 5
+    monitor: str | None = None
+    min_delta: float = 0.0
+    restore_best: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.patience, bool) or not isinstance(self.patience, int) \
+                or self.patience < 0:
+            raise ValueError(f"EarlyStopping: patience must be an int >= 0, "
+                             f"got {self.patience!r}")
+        if not isinstance(self.min_delta, (int, float)) or self.min_delta < 0:
+            raise ValueError(f"EarlyStopping: min_delta must be a number >= 0, "
+                             f"got {self.min_delta!r}")
+
+
+# -- metrics -------------------------------------------------------------------------------
+
+def accuracy(predictions: Sequence[Any], targets: Sequence[Any],
+             threshold: float | None = None) -> float:
+    """Fraction of correct predictions. A list of class scores is right when
+    its argmax is the target index; a single score s is class s > threshold,
+    with threshold 0 for −1/+1 labels (margins, logits) and ½ for 0/1 labels
+    (probabilities) unless given."""
+    if len(predictions) != len(targets) or not targets:
+        raise ValueError(f"accuracy: {len(predictions)} predictions for {len(targets)} targets")
+    if threshold is None:
+        threshold = 0.0 if any(_num(t) < 0 for t in targets
+                               if not isinstance(t, (list, tuple))) else 0.5
+    right = 0
+    for p, t in zip(predictions, targets):
+        if isinstance(p, (list, tuple)):
+            scores = [_num(s) for s in p]
+            right += max(range(len(scores)), key=scores.__getitem__) == int(_num(t))
+        else:
+            right += (_num(p) > threshold) == (_num(t) > threshold)
+    return right / len(targets)
+
+
+def _num(x: Any) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def _is_label(t: Any) -> bool:
+    return (isinstance(t, int) and not isinstance(t, bool)) or (
+        isinstance(t, float) and t.is_integer())
+
+
+def _metrics(spec: Any, y: Sequence[Any], loss_fn: Any) -> dict[str, Metric]:
+    if spec == "auto":
+        spec = ["accuracy"] if all(_is_label(t) for t in y) else []
+    elif spec is None:
+        spec = []
+    elif isinstance(spec, str) or callable(spec):
+        spec = [spec]
+    out: dict[str, Metric] = {}
+    for m in spec:
+        if m == "accuracy":
+            threshold = 0.0 if loss_fn is _losses.bce_with_logits else None
+            out["accuracy"] = functools.partial(accuracy, threshold=threshold)
+        elif callable(m):
+            out[getattr(m, "__name__", type(m).__name__)] = m
+        else:
+            raise ValueError(f"fit: unknown metric {m!r}: use 'accuracy' or a callable "
+                             f"metric(predictions, targets) -> float")
+    return out
+
+
+# -- arguments -------------------------------------------------------------------------------
+
+def _loss(loss: Any) -> Loss:
+    if isinstance(loss, str):
+        fn = getattr(_losses, loss, None)
+        if fn is None or loss.startswith("_") or not callable(fn):
+            raise ValueError(f"fit: unknown loss {loss!r}: use a name from nn.losses "
+                             f"('mse', 'hinge', 'cross_entropy'...) or a callable")
+        return fn
+    if callable(loss):
+        return loss
+    raise TypeError(f"fit: loss must be a name from nn.losses or a callable "
+                    f"loss(predictions, targets) -> Value, got {type(loss).__name__}")
+
+
+def _penalty(penalty: Any, model: Any) -> Callable[[], Value] | None:
+    if penalty is None:
+        return None
+    if callable(penalty):
+        return lambda: penalty(model)
+    if isinstance(penalty, (int, float)) and not isinstance(penalty, bool):
+        lam = float(penalty)
+        if lam < 0 or math.isnan(lam):
+            raise ValueError(f"fit: penalty must be >= 0, got {penalty!r}")
+        return lambda: lam * _losses.l2_penalty(model.parameters())
+    raise TypeError(f"fit: penalty must be a number λ (λ·Σp²) or a callable "
+                    f"penalty(model) -> Value, got {type(penalty).__name__}")
+
+
+def _check_int(x: Any, name: str, low: int) -> int:
+    if isinstance(x, bool) or not isinstance(x, int) or x < low:
+        raise ValueError(f"fit: {name} must be an int >= {low}, got {x!r}")
+    return x
+
+
+def _progress_stream(progress: Any) -> IO[str] | None:
+    """Where the bar goes: stderr when it is a terminal (progress=True), the
+    given stream, or nowhere."""
+    if progress is True:
+        return sys.stderr if _isatty(sys.stderr) else None
+    if progress is False or progress is None:
+        return None
+    if hasattr(progress, "write"):
+        return progress
+    raise TypeError(f"fit: progress must be True, False or a text stream, "
+                    f"got {type(progress).__name__}")
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+# -- the loop ----------------------------------------------------------------------------------
+
+def evaluate(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Any = None,
+             metrics: Any = "auto", penalty: Any = None) -> dict[str, float]:
+    """``{"loss": ..., metric: ...}`` of ``model`` on (X, y), without
+    recording a graph (``loss`` omitted: metrics only)."""
+    if len(X) != len(y) or not len(X):
+        raise ValueError(f"evaluate: X has {len(X)} samples but y has {len(y)}; "
+                         f"need the same, > 0")
+    loss_fn = None if loss is None else _loss(loss)
+    return _evaluate(model, X, y, loss_fn, _metrics(metrics, y, loss_fn),
+                     _penalty(penalty, model))
+
+
+def _evaluate(model: Any, X: Sequence[Any], y: Sequence[Any], loss_fn: Loss | None,
+              metric_fns: dict[str, Metric], pen: Callable[[], Value] | None
+              ) -> dict[str, float]:
+    out: dict[str, float] = {}
+    with autograd.no_grad():
+        preds = [model(x) for x in X]
+        if loss_fn is not None:
+            j = loss_fn(preds, list(y))
+            out["loss"] = (j + pen()).data if pen is not None else j.data
+    snap = [_snapshot(p) for p in preds]
+    out.update({name: float(m(snap, list(y))) for name, m in metric_fns.items()})
+    return out
+
+
+def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *, loss: Any,
+        optimizer: Optimizer | None = None, epochs: int = 10, batch_size: int | None = None,
+        scheduler: LRScheduler | None = None, metrics: Any = "auto",
+        validation: tuple[Sequence[Any], Sequence[Any]] | None = None,
+        early_stopping: EarlyStopping | int | None = None, progress: Any = True,
+        penalty: Any = None, shuffle: bool = True, seed: int | None = None) -> History:
+    """Train ``model`` on (X, y) and return its :class:`History`.
+
+    - ``loss``: a name from ``nn.losses`` (``"hinge"``, ``"mse"``,
+      ``"cross_entropy"``...) or ``loss(predictions, targets) -> Value`` over a batch.
+    - ``optimizer``: default ``SGD(model.parameters(), lr=0.1)``.
+    - ``batch_size``: None for full batch; batches are reshuffled every epoch
+      (``shuffle``, ``seed``).
+    - ``scheduler``: stepped once after every epoch.
+    - ``metrics``: ``"auto"`` (accuracy when y holds class labels), a list of
+      ``"accuracy"`` and/or callables ``metric(predictions, targets)``, or None.
+    - ``validation``: ``(X_val, y_val)``, evaluated after every epoch.
+    - ``early_stopping``: an :class:`EarlyStopping`, or an int (its patience).
+    - ``penalty``: λ adds λ·Σp² to the objective; or ``penalty(model) -> Value``.
+    - ``progress``: a tqdm bar with loss and metrics on stderr when it is a
+      terminal (True), never (False), or on the given text stream.
+    """
+    loss_fn = _loss(loss)
+    epochs = _check_int(epochs, "epochs", 0)
+    n = len(X)
+    if n != len(y) or n == 0:
+        raise ValueError(f"fit: X has {n} samples but y has {len(y)}; need the same, > 0")
+    if batch_size is not None:
+        _check_int(batch_size, "batch_size", 1)
+    if optimizer is None:
+        optimizer = SGD(model.parameters(), lr=0.1)
+    elif not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be an nn.optim optimiser, "
+                        f"got {type(optimizer).__name__}")
+    if scheduler is not None and not isinstance(scheduler, LRScheduler):
+        raise TypeError(f"fit: scheduler must be an nn.lr_scheduler schedule, "
+                        f"got {type(scheduler).__name__}")
+    if validation is not None:
+        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+            raise TypeError("fit: validation must be a pair (X_val, y_val)")
+        if len(validation[0]) != len(validation[1]) or not len(validation[0]):
+            raise ValueError(f"fit: validation X has {len(validation[0])} samples, "
+                             f"y has {len(validation[1])}")
+    if isinstance(early_stopping, int) and not isinstance(early_stopping, bool):
+        early_stopping = EarlyStopping(patience=early_stopping)
+    elif early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
+        raise TypeError(f"fit: early_stopping must be an EarlyStopping or an int patience, "
+                        f"got {type(early_stopping).__name__}")
+    metric_fns = _metrics(metrics, y, loss_fn)
+    pen = _penalty(penalty, model)
+    loader = _data.DataLoader(X, y, batch_size or n, shuffle=shuffle and batch_size is not None,
+                              seed=seed)
+    params = [p for g in optimizer.param_groups for p in g["params"]]
+    history = History()
+    stopper = _Stopper(early_stopping, validation is not None, params)
+    stream = _progress_stream(progress)
+    bar = _bar(epochs, stream)
+    try:
+        for epoch in range(epochs):
+            lr = optimizer.param_groups[0]["lr"]
+            total, preds_all, y_all = 0.0, [], []
+            for batch, (xb, yb) in enumerate(loader):
+                preds = [model(x) for x in xb]
+                objective = loss_fn(preds, yb)
+                if pen is not None:
+                    objective = objective + pen()
+                if not isinstance(objective, Value):
+                    raise TypeError(f"fit: the loss must return a Value, "
+                                    f"got {type(objective).__name__}")
+                if math.isnan(objective.data):
+                    raise FloatingPointError(
+                        f"fit: the loss is nan at epoch {epoch}, batch {batch} (after "
+                        f"{epoch} epochs); lower the learning rate or check the data")
+                optimizer.zero_grad()
+                objective.backward()
+                optimizer.step()
+                total += objective.data * len(xb)
+                preds_all += [_snapshot(p) for p in preds]
+                y_all += yb
+            row = {"loss": total / n, "lr": lr}
+            row.update({k: float(m(preds_all, y_all)) for k, m in metric_fns.items()})
+            if validation is not None:
+                val = _evaluate(model, validation[0], validation[1], loss_fn, metric_fns, pen)
+                row.update({f"val_{k}": v for k, v in val.items()})
+            for k, v in row.items():
+                history.setdefault(k, []).append(v)
+            if scheduler is not None:
+                scheduler.step()
+            if bar is not None:
+                bar.set_postfix({k: f"{v:.4g}" for k, v in row.items() if k != "lr"},
+                                refresh=False)
+                bar.update(1)
+            if stopper.update(epoch, row):
+                history.stopped_epoch = epoch
+                break
+    finally:
+        if bar is not None:
+            bar.close()
+    history.best_epoch = stopper.finish()
+    return history
+
+
+def _snapshot(pred: Any) -> Any:
+    """A prediction's numbers (the graph can then be freed)."""
+    if isinstance(pred, Value):
+        return pred.data
+    if isinstance(pred, (list, tuple)):
+        return [_snapshot(p) for p in pred]
+    return float(pred)
+
+
+def _bar(epochs: int, stream: IO[str] | None) -> Any:
+    if stream is None:
+        return None
+    from tqdm.auto import tqdm  # type: ignore[import-untyped]
+    return tqdm(total=epochs, file=stream, unit="epoch", desc="fit", dynamic_ncols=True,
+                leave=True)
+
+
+class _Stopper:
+    """Early-stopping bookkeeping: best value, epochs without improvement, and
+    the parameters of the best epoch."""
+
+    def __init__(self, rule: EarlyStopping | None, has_validation: bool,
+                 params: list[Value]) -> None:
+        self.rule, self.params = rule, params
+        self.best = math.inf
+        self.best_epoch: int | None = None
+        self.best_params: list[float] | None = None
+        self.waited = 0
+        if rule is not None:
+            self.monitor = rule.monitor or ("val_loss" if has_validation else "loss")
+            self.sign = 1.0 if self.monitor.endswith("loss") else -1.0
+
+    def update(self, epoch: int, row: dict[str, float]) -> bool:
+        if self.rule is None:
+            return False
+        if self.monitor not in row:
+            raise ValueError(f"fit: early stopping monitors {self.monitor!r}, which the "
+                             f"history does not have (it has {sorted(row)})")
+        value = self.sign * row[self.monitor]
+        if value < self.best - self.rule.min_delta:
+            self.best, self.best_epoch, self.waited = value, epoch, 0
+            if self.rule.restore_best:
+                self.best_params = [p.data for p in self.params]
+            return False
+        self.waited += 1
+        return self.waited >= self.rule.patience  # as Keras: patience epochs without gain
+
+    def finish(self) -> int | None:
+        if self.best_params is not None:
+            for p, v in zip(self.params, self.best_params):
+                p.data = v
+        return self.best_epoch
