@@ -1,0 +1,132 @@
+"""The course notebooks: each one runs, fast, the same every time, and the
+committed ``.ipynb`` is what its source in ``notebooks/src/`` produces.
+
+Every notebook is executed here with a real Jupyter kernel (nbclient +
+ipykernel, started with this interpreter through a temporary kernelspec, see
+``notebooks/build.py``). A cell that raises fails the test with nbclient's
+message naming the cell. The fresh outputs must equal the committed ones
+(timings and widget ids masked): the notebooks are seeded, so a difference
+means either nondeterminism or a stale notebook; rebuild with
+``python notebooks/build.py NN``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat", reason="the notebook tests need nbformat "
+                                                  "(pip install -e '.[test]')")
+pytest.importorskip("nbclient", reason="the notebook tests need nbclient")
+pytest.importorskip("ipykernel", reason="the notebook tests need ipykernel")
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET = 60.0  # seconds per notebook, kernel start included
+
+
+def _load_builder() -> Any:
+    spec = importlib.util.spec_from_file_location("notebook_build", ROOT / "notebooks" / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["notebook_build"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_builder()
+SOURCES = build.sources()
+IDS = [s.stem for s in SOURCES]
+
+
+@pytest.fixture(scope="module")
+def kernel() -> Iterator[str]:
+    with build.venv_kernel() as name:
+        yield name
+
+
+def test_notebooks_are_numbered_in_course_order() -> None:
+    numbers = [s.stem[:2] for s in SOURCES]
+    assert numbers == [f"{k:02d}" for k in range(1, len(numbers) + 1)], numbers
+    assert sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) == \
+        sorted(build.target(s).name for s in SOURCES)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_notebook_opens_with_a_title_and_what_it_teaches(source: Path) -> None:
+    cells = build.parse(source.read_text(encoding="utf-8"), str(source))
+    kind, text = cells[0]
+    assert kind == "markdown"
+    assert text.startswith(f"# {int(source.stem[:2])}. "), text.splitlines()[0]
+    assert "**What this teaches.**" in text
+    assert any(k == "code" for k, _ in cells)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_committed_notebook_is_built_from_its_source(source: Path) -> None:
+    path = build.target(source)
+    assert path.exists(), f"{path} is missing: run python notebooks/build.py {source.stem[:2]}"
+    committed = nbformat.read(path, as_version=4)
+    fresh = build.notebook(source)
+    assert [(c.cell_type, c.source) for c in committed.cells] == \
+        [(c.cell_type, c.source) for c in fresh.cells], \
+        f"{path.name} is stale: run python notebooks/build.py {source.stem[:2]}"
+    code = [c for c in committed.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code), f"{path.name} was not executed"
+    assert any(c.outputs for c in code)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_notebook_runs_under_a_minute_with_the_committed_outputs(source: Path,
+                                                                 kernel: str) -> None:
+    nb = build.notebook(source)
+    seconds = build.execute(nb, kernel)  # raises CellExecutionError on any error
+    print(f"{source.stem}: {seconds:.1f} s")
+    assert seconds < BUDGET, f"{source.stem} took {seconds:.1f} s (budget {BUDGET:.0f} s)"
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.output_type != "error", (cell.source, out)
+            if out.output_type == "stream" and out.name == "stderr":
+                assert "Warning" not in out.text and "Traceback" not in out.text, \
+                    f"{source.stem}: a cell wrote a warning:\n{cell.source}\n{out.text}"
+
+    committed = nbformat.read(build.target(source), as_version=4)
+    fresh_out, committed_out = build.outputs(nb), build.outputs(committed)
+    assert len(fresh_out) == len(committed_out), f"{source.stem}: stale, rebuild it"
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    for k, (new, old) in enumerate(zip(fresh_out, committed_out)):
+        assert new == old, (
+            f"{source.stem}, code cell {k}:\n{code[k]}\n-- its outputs differ from the "
+            f"committed ones: nondeterministic, or stale (python notebooks/build.py "
+            f"{source.stem[:2]})")
+
+
+# -- the builder itself ----------------------------------------------------------------
+
+def test_parse_splits_code_and_markdown_cells() -> None:
+    text = ('"""doc, not a cell"""\n# %% [markdown]\n# # Title\n#\n# $x^2$\n'
+            "# %%\nx = 1\n\nprint(x)\n# %%\ny = 2\n")
+    assert build.parse(text) == [("markdown", "# Title\n\n$x^2$"),
+                                 ("code", "x = 1\n\nprint(x)"), ("code", "y = 2")]
+
+
+def test_parse_refuses_bad_sources() -> None:
+    with pytest.raises(ValueError, match=r"nb.py:3: a Markdown cell line must start"):
+        build.parse("# %% [markdown]\n# ok\nnot a comment\n", "nb.py")
+    with pytest.raises(ValueError, match="empty code cell"):
+        build.parse("# %%\n\n# %%\nx = 1\n", "nb.py")
+    with pytest.raises(ValueError, match="no cells"):
+        build.parse("x = 1\n", "nb.py")
+
+
+def test_normalise_masks_timings_but_not_numbers() -> None:
+    bar = "fit: 100%|██████████| 30/30 [00:03<00:00,  9.51epoch/s, loss=0.1234]"
+    other = "fit: 100%|██████████| 30/30 [00:07<00:00,  4.02epoch/s, loss=0.1234]"
+    assert build.normalise(bar) == build.normalise(other)
+    assert build.normalise(bar) != build.normalise(bar.replace("0.1234", "0.1235"))
+    assert build.normalise("loss 0.25 after 3 epochs") == "loss 0.25 after 3 epochs"
