@@ -95,6 +95,17 @@ def _positive_int(n: Any, what: str) -> int:
     return n
 
 
+def _number(x: Any, what: str) -> Value:
+    """A fresh parameter holding the real number ``x`` (or a Value's data)."""
+    if isinstance(x, Value):
+        return Value(x.data)
+    try:
+        return Value(x)
+    except TypeError:
+        raise TypeError(f"{what} must be a real number, got {type(x).__name__}: "
+                        f"{x!r}") from None
+
+
 class Neuron(Module):
     """act(w·x + b) with ``nin`` weights ``w`` and a bias ``b``.
 
@@ -111,8 +122,8 @@ class Neuron(Module):
             weights = [draw(r, nin, nout) for _ in range(nin)]
         elif len(weights) != nin:
             raise ValueError(f"Neuron: {len(weights)} weights given for nin={nin}")
-        self.w = [Value(float(wi) if isinstance(wi, Value) else wi) for wi in weights]
-        self.b = Value(float(bias) if isinstance(bias, Value) else bias)
+        self.w = [_number(wi, f"Neuron: weights[{i}]") for i, wi in enumerate(weights)]
+        self.b = _number(bias, "Neuron: bias")
         self._spec = activation
         if activation == "rrelu":  # seeded from the model's generator
             act: Activation | None = RReLU(seed=(rng or random).getrandbits(32))
@@ -129,6 +140,11 @@ class Neuron(Module):
         z = dot(self.w, x, bias=self.b)
         act = self._act
         return z if act is None else act(z)
+
+    def config(self) -> dict[str, Any] | None:
+        if not (self._spec is None or isinstance(self._spec, str)):
+            return None
+        return {"nin": len(self.w), "activation": self._spec}
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={name_of(self._spec)!r})"
@@ -165,6 +181,11 @@ class Layer(Module):
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         out = [n(x) for n in self.neurons]
         return out if self._whole is None else self._whole(out)
+
+    def config(self) -> dict[str, Any] | None:
+        if not (self._spec is None or isinstance(self._spec, str)):
+            return None
+        return {"nin": self.nin, "nout": self.nout, "activation": self._spec}
 
     @property
     def nin(self) -> int:
@@ -210,6 +231,10 @@ class MLP(Module):
                             "init": init if isinstance(init, str) else "uniform"}
 
     def __call__(self, x: Sequence[Any]) -> Any:
+        """The network's output on inputs ``x`` (numbers or Values)."""
+        if not hasattr(x, "__len__") or isinstance(x, (str, Value)):
+            raise TypeError(f"MLP expects a sequence of {self.nin} inputs, got "
+                            f"{type(x).__name__}: {x!r}")
         out: Sequence[Any] = x
         for layer in self.layers:
             out = layer(out)
@@ -248,11 +273,11 @@ class MLP(Module):
         for li, layer in enumerate(weights):
             for j, row in enumerate(layer):
                 neuron = model.layers[li].neurons[j]
-                for w, v in zip(neuron.w, row):
-                    w.data = float(v) if isinstance(v, Value) else Value(v).data
+                for k, (w, v) in enumerate(zip(neuron.w, row)):
+                    w.data = _number(v, f"MLP.from_weights: weights[{li}][{j}][{k}]").data
                 if biases is not None:
-                    b = biases[li][j]
-                    neuron.b.data = float(b) if isinstance(b, Value) else Value(b).data
+                    b = _number(biases[li][j], f"MLP.from_weights: biases[{li}][{j}]")
+                    neuron.b.data = b.data
         if model._config is not None:
             model._config["init"] = "uniform"
         return model

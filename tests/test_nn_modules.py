@@ -96,6 +96,12 @@ def test_bad_construction_and_inputs_are_refused_clearly():
         nn.MLP(2, [1], init="zeros")
     with pytest.raises(TypeError, match="str"):
         nn.MLP(2, [1], seed=0)([1.0, "a"])
+    with pytest.raises(TypeError, match="MLP expects a sequence of 2 inputs, got float"):
+        nn.MLP(2, [1], seed=0)(3.0)
+    with pytest.raises(TypeError, match=r"weights\[0\]\[0\]\[1\] must be a real number, got str"):
+        nn.MLP.from_weights([[[1.0, "x"]]])
+    with pytest.raises(TypeError, match=r"Neuron: weights\[1\] must be a real number"):
+        nn.Neuron(2, weights=[1.0, None])
 
 
 # -- micrograd equivalence ------------------------------------------------------------

@@ -86,6 +86,19 @@ def test_custom_activation_needs_an_instance_to_load(tmp_path):
     assert outputs(other) == outputs(model)
 
 
+def test_layer_and_neuron_round_trip(tmp_path):
+    for model in (nn.Layer(3, 2, "tanh"), nn.Neuron(3, "sigmoid"),
+                  nn.Layer(3, 4, "softmax")):
+        model.save(tmp_path / "part.json")
+        back = nn.load(tmp_path / "part.json")
+        assert type(back) is type(model) and repr(back) == repr(model)
+        out, ref = back([0.5, -1.0, 2.0]), model([0.5, -1.0, 2.0])
+        if isinstance(out, list):
+            assert [v.data for v in out] == [v.data for v in ref]
+        else:
+            assert out.data == ref.data
+
+
 def test_ensemble_round_trip(tmp_path):
     ens = nn.Ensemble([nn.MLP(2, [3, 1], seed=0), nn.MLP(2, [2, 2, 1], activation="tanh",
                                                        seed=1)])
