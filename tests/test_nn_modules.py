@@ -9,6 +9,8 @@ import random
 import statistics
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 import nn
@@ -378,3 +380,36 @@ def test_micrograd_moons_recipe_reaches_full_training_accuracy():
             p.data -= lr * p.grad
     assert accuracy == 1.0
     assert loss.data < 0.1 * first_loss
+
+
+# -- wiring: every parameter's gradient against central differences ---------------------------
+
+SMOOTH = ["tanh", "sigmoid", "softplus", "gelu", "silu", "atan", "logsigmoid", "tanhshrink"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(nin=st.integers(1, 3), sizes=st.lists(st.integers(1, 3), min_size=1, max_size=3),
+       act=st.sampled_from(SMOOTH), out=st.sampled_from([None, "sigmoid", "tanh", "softmax"]),
+       seed=st.integers(0, 2**16), x=st.lists(st.floats(-2, 2), min_size=3, max_size=3))
+def test_mlp_parameter_gradients_match_central_differences(nin, sizes, act, out, seed, x):
+    model = nn.MLP(nin, sizes, activation=act, output_activation=out, seed=seed)
+    x = x[:nin]
+    coeffs = [1.0 + 0.5 * k for k in range(sizes[-1])]  # a scalar of every output
+
+    def objective() -> Value:
+        y = model(x)
+        ys = y if isinstance(y, list) else [y]
+        return autograd.dot(coeffs, ys)
+
+    model.zero_grad()
+    objective().backward()
+    for name, p in model.named_parameters():
+        h = 1e-6 * max(1.0, abs(p.data))
+        keep = p.data
+        p.data = keep + h
+        up = objective().data
+        p.data = keep - h
+        down = objective().data
+        p.data = keep
+        numeric = (up - down) / (2 * h)
+        assert abs(p.grad - numeric) <= 1e-6 + 1e-5 * abs(numeric), name
