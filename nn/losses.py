@@ -182,7 +182,7 @@ def bce_with_logits(logit: Any, target: Any, reduction: str = "mean") -> Value:
 def _margin(score: Any, y: Any, reduction: str, fn: str, term: Any) -> Value:
     def checked(s: Scalar, label: Scalar) -> Value:
         yv = label.data if isinstance(label, Value) else label
-        if yv not in (-1, 1):
+        if isinstance(yv, bool) or yv not in (-1, 1):
             raise ValueError(f"{fn}: labels must be -1 or +1, got {yv!r} (class indices "
                              f"0/1? use 2*y - 1, or nn.data's labels='sign')")
         return term(_as_value(s) * float(yv))

@@ -157,6 +157,9 @@ def test_margin_losses_at_special_points():
 def test_margin_losses_refuse_index_labels():
     with pytest.raises(ValueError, match="labels must be -1 or \\+1, got 0"):
         L.hinge([0.5, 0.2], [0, 1])
+    with pytest.raises(ValueError, match="got True"):
+        L.logistic(0.5, True)
+    assert L.hinge(0.5, Value(-1.0)).data == 1.5  # a Value label counts by its data
 
 
 # -- classification --------------------------------------------------------------------------
