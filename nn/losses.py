@@ -180,9 +180,12 @@ def bce_with_logits(logit: Any, target: Any, reduction: str = "mean") -> Value:
 # -- margin losses (y in {-1, +1}) ----------------------------------------------------
 
 def _margin(score: Any, y: Any, reduction: str, fn: str, term: Any) -> Value:
+    for label in (y if _is_seq(y) else [y]):
+        if isinstance(label, bool):
+            raise ValueError(f"{fn}: labels must be -1 or +1, got {label!r}")
     def checked(s: Scalar, label: Scalar) -> Value:
         yv = label.data if isinstance(label, Value) else label
-        if isinstance(yv, bool) or yv not in (-1, 1):
+        if yv not in (-1, 1):
             raise ValueError(f"{fn}: labels must be -1 or +1, got {yv!r} (class indices "
                              f"0/1? use 2*y - 1, or nn.data's labels='sign')")
         return term(_as_value(s) * float(yv))
