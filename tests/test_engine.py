@@ -321,3 +321,16 @@ def test_float_and_bool_and_formatting() -> None:
     assert math.sqrt(Value(4.0)) == 2.0
     assert bool(Value(0.0)) is False and bool(v) is True
     assert f"{v:.1f}" == "2.2" and "2.25" in repr(v)
+
+
+def test_topological_order_puts_inputs_first_each_node_once() -> None:
+    xs, out = expression(4)
+    order = autograd.topological_order(out)
+    assert order[-1] is out
+    assert len(order) == len(set(order))
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        for child in node.children:
+            assert position[child] < position[node]
+    assert set(xs) <= set(order)
+    assert autograd.topological_order(xs[0]) == [xs[0]]

@@ -243,3 +243,11 @@ def test_detect_anomaly_is_private_to_a_thread() -> None:
     for t in threads:
         t.join(10)
     assert len(seen) == 1 and math.isnan(seen[0])
+
+
+def test_detect_anomaly_checks_recorded_gradients_too() -> None:
+    x, out = sqrt_at_zero_times_zero()
+    with detect_anomaly(), pytest.raises(AnomalyError):
+        autograd.grad(out, [x], create_graph=True)
+    (g,) = autograd.grad(out, [x], create_graph=True)
+    assert math.isnan(g.data)

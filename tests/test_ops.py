@@ -445,3 +445,11 @@ def test_softmax_sums_to_one_and_log_softmax_is_its_log() -> None:
     assert abs(math.fsum(s.data for s in sm) - 1.0) <= 1e-15
     for s, ls in zip(sm, autograd.log_softmax(xs)):
         assert abs(math.log(s.data) - ls.data) <= 1e-15
+
+
+def test_log_softmax_does_not_round_through_logsumexp() -> None:
+    """x − logsumexp(x) would carry the ulp of 1e4 (−0.6931471805601177);
+    shifting by the max first gives ln ½ to the last digit, as PyTorch."""
+    out = autograd.log_softmax([1e4, 1e4, 0.0])
+    assert [o.data for o in out] == [-math.log(2.0), -math.log(2.0), -10000.0 - math.log(2.0)]
+    assert [s.data for s in autograd.softmax([1e4, 1e4, 0.0])] == [0.5, 0.5, 0.0]
