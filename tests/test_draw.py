@@ -280,3 +280,26 @@ def test_failing_renderer_never_raises_in_jupyter(tmp_path: Path,
     assert "rendering failed" in page and "boom" in page and "digraph" in page
     with pytest.raises(RenderError, match="exit 3"):
         d.svg()
+
+
+def test_a_dot_on_path_is_preferred_and_its_formats_are_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system `dot` wins over graphviz-pure; here a `dot` that hands the work to
+    graphviz-pure but claims PDF too, so the format list is seen to come from it."""
+    pure = next(r for r in available_renderers() if r.name == "graphviz-pure")
+    fake = tmp_path / "dot"
+    fake.write_text("#!/bin/sh\n"
+                    "if [ \"$1\" = '-T?' ]; then echo 'Format: \"?\" not recognized. "
+                    "Use one of: pdf png svg' >&2; exit 1; fi\n"
+                    f"exec '{pure.path}' \"$@\"\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.delenv("CHAINRULE_RENDERER", raising=False)
+    r = find_renderer()
+    assert r is not None and r.name == "dot" and r.path == str(fake)
+    assert r.formats == frozenset({"pdf", "png", "svg"})
+    assert [x.name for x in available_renderers()] == ["dot", "graphviz-pure"]
+    assert "<svg" in draw(lecture_f()).svg()
+    assert find_renderer("graphviz-pure") == pure
+    with pytest.raises(RenderError, match="graphviz-pure .* cannot make 'pdf'"):
+        pure.render("digraph { a }", "pdf")

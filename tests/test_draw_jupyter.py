@@ -1,0 +1,92 @@
+"""Drawings and step-throughs displayed by a real Jupyter kernel (nbclient + ipykernel).
+
+A cell that just says ``draw(f)`` shows the picture; ``step_through(f)`` shows
+the HTML player; with no renderer the cell still succeeds and shows DOT text
+and what to install.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat", reason="needs nbformat (pip install -e '.[test]')")
+nbclient = pytest.importorskip("nbclient", reason="needs nbclient (pip install -e '.[test]')")
+pytest.importorskip("ipykernel", reason="needs ipykernel (pip install -e '.[test]')")
+
+KERNEL = "chainrule-draw-test"
+
+SETUP = """\
+from autograd import Value, draw, step_through
+u, v, w = Value(2.0, label="u"), Value(3.0, label="v"), Value(4.0, label="w")
+f = (u + v) * w
+f.label = "f"
+"""
+
+
+@pytest.fixture(scope="module")
+def executed() -> Iterator[list[Any]]:
+    """Run the cells once in a kernel started with this interpreter; yield the cells."""
+    with tempfile.TemporaryDirectory(prefix="chainrule-kernel-") as tmp:
+        spec = os.path.join(tmp, "kernels", KERNEL)
+        os.makedirs(spec)
+        with open(os.path.join(spec, "kernel.json"), "w", encoding="utf-8") as fh:
+            json.dump({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f",
+                                "{connection_file}"],
+                       "display_name": "chainrule draw test", "language": "python"}, fh)
+        old = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = tmp + (os.pathsep + old if old else "")
+        try:
+            nb = nbformat.v4.new_notebook()
+            nb.cells = [nbformat.v4.new_code_cell(src) for src in (
+                SETUP,
+                "draw(f)",
+                "step_through(f)",
+                "step_through(f).widget()",
+                "import os\nos.environ['CHAINRULE_RENDERER'] = 'none'\ndraw(f, 'backward')",
+                "step_through(f)",
+            )]
+            nbclient.NotebookClient(nb, kernel_name=KERNEL, timeout=120).execute()
+            yield nb.cells
+        finally:
+            if old is None:
+                del os.environ["JUPYTER_PATH"]
+            else:
+                os.environ["JUPYTER_PATH"] = old
+
+
+def _data(cell: Any) -> dict[str, Any]:
+    results = [o for o in cell.outputs if o.output_type == "execute_result"]
+    assert len(results) == 1, cell.outputs
+    assert not [o for o in cell.outputs if o.output_type == "error"]
+    return dict(results[0]["data"])
+
+
+def test_a_cell_with_draw_shows_the_svg(executed: list[Any]) -> None:
+    data = _data(executed[1])
+    assert "<svg" in data["image/svg+xml"] and 'id="v4"' in data["image/svg+xml"]
+
+
+def test_step_through_shows_the_html_player(executed: list[Any]) -> None:
+    page = _data(executed[2])["text/html"]
+    assert 'class="cr-player"' in page and page.count('class="cr-frame"') == 3
+    assert "<script>" in page
+
+
+def test_widget_is_an_ipywidgets_view(executed: list[Any]) -> None:
+    assert "application/vnd.jupyter.widget-view+json" in _data(executed[3])
+
+
+def test_without_renderer_the_cell_shows_dot_and_the_install_line(executed: list[Any]) -> None:
+    data = _data(executed[4])
+    assert "image/svg+xml" not in data
+    assert "pip install graphviz-pure" in data["text/html"]
+    assert "digraph chainrule" in data["text/html"]
+    player = _data(executed[5])["text/html"]
+    assert "pip install graphviz-pure" in player and "digraph chainrule" in player
