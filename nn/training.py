@@ -164,10 +164,12 @@ def _check_int(x: Any, name: str, low: int) -> int:
     return x
 
 
-def _progress_stream(progress: Any) -> IO[str] | None:
-    """Where the bar goes: stderr when it is a terminal (progress=True), the
-    given stream, or nowhere."""
+def _progress_target(progress: Any) -> IO[str] | str | None:
+    """Where the bar goes: ``"notebook"`` (a Jupyter widget) or stderr when it
+    is a terminal (progress=True), the given stream, or nowhere (None)."""
     if progress is True:
+        if _in_notebook():
+            return "notebook"
         return sys.stderr if _isatty(sys.stderr) else None
     if progress is False or progress is None:
         return None
@@ -182,6 +184,14 @@ def _isatty(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (whose stderr is no terminal but shows widgets)."""
+    if "IPython" not in sys.modules:
+        return False
+    shell = sys.modules["IPython"].get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
 # -- the loop ----------------------------------------------------------------------------------
@@ -267,8 +277,7 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *, loss: Any,
     params = [p for g in optimizer.param_groups for p in g["params"]]
     history = History()
     stopper = _Stopper(early_stopping, validation is not None, params)
-    stream = _progress_stream(progress)
-    bar = _bar(epochs, stream)
+    bar = _bar(epochs, _progress_target(progress))
     try:
         for epoch in range(epochs):
             lr = optimizer.param_groups[0]["lr"]
@@ -323,12 +332,15 @@ def _snapshot(pred: Any) -> Any:
     return float(pred)
 
 
-def _bar(epochs: int, stream: IO[str] | None) -> Any:
-    if stream is None:
+def _bar(epochs: int, target: IO[str] | str | None) -> Any:
+    if target is None:
         return None
-    from tqdm.auto import tqdm  # type: ignore[import-untyped]
-    return tqdm(total=epochs, file=stream, unit="epoch", desc="fit", dynamic_ncols=True,
-                leave=True)
+    options = dict(total=epochs, unit="epoch", desc="fit", leave=True)
+    if target == "notebook":
+        from tqdm.auto import tqdm as auto_bar  # type: ignore[import-untyped]
+        return auto_bar(**options)
+    from tqdm.std import tqdm as text_bar  # type: ignore[import-untyped]
+    return text_bar(file=target, dynamic_ncols=True, **options)
 
 
 class _Stopper:
