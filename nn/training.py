@@ -24,7 +24,7 @@ from autograd import Value
 from . import data as _data
 from . import losses as _losses
 from .lr_scheduler import LRScheduler
-from .optim import SGD
+from .optim import SGD, LineSearchGD
 from .optim.optimizer import Optimizer
 
 Loss = Callable[[list[Any], list[Any]], Value]
@@ -232,7 +232,9 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *, loss: Any,
 
     - ``loss``: a name from ``nn.losses`` (``"hinge"``, ``"mse"``,
       ``"cross_entropy"``...) or ``loss(predictions, targets) -> Value`` over a batch.
-    - ``optimizer``: default ``SGD(model.parameters(), lr=0.1)``.
+    - ``optimizer``: default ``SGD(model.parameters(), lr=0.1)``. A
+      ``LineSearchGD`` gets the batch's closure (use the full batch) and
+      training stops once its gradient norm is below its tolerance.
     - ``batch_size``: None for full batch; batches are reshuffled every epoch
       (``shuffle``, ``seed``).
     - ``scheduler``: stepped once after every epoch.
@@ -278,25 +280,39 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *, loss: Any,
     history = History()
     stopper = _Stopper(early_stopping, validation is not None, params)
     bar = _bar(epochs, _progress_target(progress))
+
+    def forward(xb: list[Any], yb: list[Any]) -> tuple[list[Any], Value]:
+        preds = [model(x) for x in xb]
+        objective = loss_fn(preds, yb)
+        if pen is not None:
+            objective = objective + pen()
+        if not isinstance(objective, Value):
+            raise TypeError(f"fit: the loss must return a Value, got {type(objective).__name__}")
+        return preds, objective
+
+    def closure(xb: list[Any], yb: list[Any]) -> Value:  # for LineSearchGD
+        assert optimizer is not None
+        optimizer.zero_grad()
+        objective = forward(xb, yb)[1]
+        objective.backward()
+        return objective
+
     try:
         for epoch in range(epochs):
             lr = optimizer.param_groups[0]["lr"]
             total, preds_all, y_all = 0.0, [], []
             for batch, (xb, yb) in enumerate(loader):
-                preds = [model(x) for x in xb]
-                objective = loss_fn(preds, yb)
-                if pen is not None:
-                    objective = objective + pen()
-                if not isinstance(objective, Value):
-                    raise TypeError(f"fit: the loss must return a Value, "
-                                    f"got {type(objective).__name__}")
+                preds, objective = forward(xb, yb)
                 if math.isnan(objective.data):
                     raise FloatingPointError(
                         f"fit: the loss is nan at epoch {epoch}, batch {batch} (after "
                         f"{epoch} epochs); lower the learning rate or check the data")
                 optimizer.zero_grad()
                 objective.backward()
-                optimizer.step()
+                if isinstance(optimizer, LineSearchGD):
+                    optimizer.step(functools.partial(closure, xb, yb))
+                else:
+                    optimizer.step()
                 total += objective.data * len(xb)
                 preds_all += [_snapshot(p) for p in preds]
                 y_all += yb
@@ -313,7 +329,7 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *, loss: Any,
                 bar.set_postfix({k: f"{v:.4g}" for k, v in row.items() if k != "lr"},
                                 refresh=False)
                 bar.update(1)
-            if stopper.update(epoch, row):
+            if stopper.update(epoch, row) or getattr(optimizer, "converged", False):
                 history.stopped_epoch = epoch
                 break
     finally:

@@ -238,3 +238,16 @@ def test_in_a_jupyter_kernel_the_bar_is_a_widget(tmp_path, monkeypatch) -> None:
                for o in outputs)
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "3" in text and "fit:" not in text  # the bar is the widget, not text
+
+
+def test_fit_with_line_search_descends_and_stops_at_the_tolerance() -> None:
+    # least squares for y = 2x − 1 with one linear neuron: convex, line search converges
+    X = [[x / 4] for x in range(-4, 5)]
+    y = [2 * x[0] - 1 for x in X]
+    model = nn.Neuron(1, activation=None, weights=[0.0], bias=0.0)
+    opt = optim.LineSearchGD(model.parameters(), tol=1e-9)
+    h = fit(model, X, y, loss="mse", optimizer=opt, epochs=500, progress=False)
+    assert all(b < a for a, b in zip(h["loss"], h["loss"][1:]))  # every step decreased it
+    assert opt.converged and h.stopped_epoch == h.epochs - 1 < 499
+    assert model.w[0].data == pytest.approx(2.0, abs=1e-8)
+    assert model.b.data == pytest.approx(-1.0, abs=1e-8)
