@@ -270,9 +270,10 @@ class Expression:
         p.text(repr(self))
 
     def __repr__(self) -> str:
-        at = ", ".join(f"{n}={x!r}" for n, x in zip(self.variables, self.point))
-        body = "\n    ".join(self.code().splitlines())
-        return f"Expression(at {at}:\n    {body}\n)"
+        point = "".join(f"{n} = Value({x!r}, label={n!r})\n"
+                        for n, x in zip(self.variables, self.point))
+        return (f"<Expression, runnable after `import autograd; from autograd import "
+                f"Value`:\n{point}{self.code()}\n>")
 
 
 def _apply(step: Step, ins: list[Any]) -> Value:
@@ -427,8 +428,10 @@ def expressions(variables: int | Sequence[str] | Mapping[str, Any] = ("x", "y"),
                     operands.append(draw(st.sampled_from((2.0, -1.5, 0.5, 3.0))))
                 else:
                     recent = draw(st.booleans())  # prefer recent nodes: deeper graphs
-                    operands.append(draw(st.sampled_from(open_nodes[-2:] if recent
-                                                         else open_nodes)))
+                    k = draw(st.sampled_from(open_nodes[-2:] if recent else open_nodes))
+                    operands.append(k)
+                    if not shared and k >= len(point):  # a tree: each node feeds one
+                        open_nodes.remove(k)
             xs = [vals[o] if isinstance(o, int) else o for o in operands]
             y = _safe(bound, guard, params, xs)
             if y is None:  # outside the domain, on a kink or too large: tanh is always safe
