@@ -243,8 +243,9 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *, loss: Any,
     - ``validation``: ``(X_val, y_val)``, evaluated after every epoch.
     - ``early_stopping``: an :class:`EarlyStopping`, or an int (its patience).
     - ``penalty``: λ adds λ·Σp² to the objective; or ``penalty(model) -> Value``.
-    - ``progress``: a tqdm bar with loss and metrics on stderr when it is a
-      terminal (True), never (False), or on the given text stream.
+    - ``progress``: a tqdm bar with loss and metrics, per epoch: with True on
+      stderr when it is a terminal, as a widget in Jupyter, else nowhere;
+      False: never; a text stream: written there.
     """
     loss_fn = _loss(loss)
     epochs = _check_int(epochs, "epochs", 0)
