@@ -14,12 +14,13 @@ amounts again (micrograd's would reuse the first pass's totals).
 
 ``_g`` doubles as the search's mark: ``None`` outside a pass (not reached),
 ``OPEN`` while the node's inputs are being ordered, then the scratch float.
-Every pass puts ``None`` back, also when it fails. (So two threads must not
-run backward at the same time over graphs that share nodes.)
+Every pass puts ``None`` back, also when it fails, and passes hold ``lock``,
+so threads whose graphs share nodes (parameters) take turns.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from .modes import AnomalyError, current
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .value import Value
 
 OPEN = object()  # mark of a node whose inputs are still being ordered
+lock = threading.RLock()  # held by every pass that uses the marks
 
 
 def _order(root: Value) -> list[Value]:
@@ -60,12 +62,13 @@ def _clear(order: list[Value]) -> None:
 
 def topological_order(root: Value) -> list[Value]:
     """Every node below ``root`` once, inputs before the nodes that use them."""
-    try:
-        order = _order(root)
-    except BaseException:
-        _clear_marks(root)
-        raise
-    _clear(order)
+    with lock:
+        try:
+            order = _order(root)
+        except BaseException:
+            _clear_marks(root)
+            raise
+        _clear(order)
     return order
 
 
@@ -82,8 +85,8 @@ def _clear_marks(root: Value) -> None:
 def propagate(root: Value, gradient: float) -> list[Value]:
     """Set ``node._g`` = ∂root/∂node × gradient on every node below root.
 
-    Returns the topological order; the caller reads ``_g`` and must
-    ``_clear`` it (``backward`` and ``grad`` do)."""
+    Returns the topological order; the caller holds ``lock``, reads ``_g``
+    and must ``_clear`` it (``backward`` and ``grad`` do)."""
     try:
         order = _order(root)
     except BaseException:
@@ -157,7 +160,8 @@ def _propagate_checked(order: list[Value]) -> None:
 
 def backward(root: Value, gradient: float = 1.0) -> None:
     """Add ∂root/∂node × gradient into ``.grad`` of every node below root."""
-    order = propagate(root, gradient)
-    for node in order:
-        node.grad += node._g
-        node._g = None
+    with lock:
+        order = propagate(root, gradient)
+        for node in order:
+            node.grad += node._g
+            node._g = None

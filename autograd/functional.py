@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
-from .backprop import propagate, topological_order
+from .backprop import lock, propagate, topological_order
 from .value import Value, apply
 
 
@@ -30,10 +30,11 @@ def grad(output: Value, inputs: Value | Iterable[Value], create_graph: bool = Fa
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
     if not create_graph:
-        order = propagate(output, 1.0)
-        result = tuple(0.0 if x._g is None else x._g for x in xs)
-        for node in order:
-            node._g = None
+        with lock:
+            order = propagate(output, 1.0)
+            result = tuple(0.0 if x._g is None else x._g for x in xs)
+            for node in order:
+                node._g = None
         return result
     return tuple(_graph_grads(output, xs))
 

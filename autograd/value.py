@@ -11,6 +11,7 @@ freed by reference counting alone (no garbage-collector cycles).
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable
 from decimal import Decimal
@@ -34,13 +35,21 @@ def to_float(x: Any, what: str = "Value data") -> float:
     if (isinstance(x, (numbers.Real, Decimal))
             or (kind in ("b", "i", "u", "f") and getattr(x, "shape", ()) == ())):
         try:
-            return float(x)
+            f = float(x)
         except OverflowError:
-            raise ValueError(f"{what} {x!r} is too large for a float64") from None
-    shown = repr(x)
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            f = math.inf
+        if math.isinf(f) and not (isinstance(x, float) or
+                                  (isinstance(x, Decimal) and x.is_infinite())
+                                  or kind == "f"):
+            raise ValueError(f"{what} {_shown(x)} is too large for a float64")
+        return f
     raise TypeError(f"{what} must be a real number (int, float, bool, Fraction, "
-                    f"NumPy scalar...), got {type(x).__name__}: {shown}")
+                    f"NumPy scalar...), got {type(x).__name__}: {_shown(x)}")
+
+
+def _shown(x: Any) -> str:
+    shown = repr(x)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 class Value:

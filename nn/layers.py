@@ -235,7 +235,8 @@ class MLP(Module):
         if not hasattr(x, "__len__") or isinstance(x, (str, Value)):
             raise TypeError(f"MLP expects a sequence of {self.nin} inputs, got "
                             f"{type(x).__name__}: {x!r}")
-        out: Sequence[Any] = x
+        # numbers become leaf Values once here, not once per first-layer neuron
+        out: Sequence[Any] = [v if isinstance(v, Value) else Value(v) for v in x]
         for layer in self.layers:
             out = layer(out)
         return out[0] if len(out) == 1 else out
