@@ -45,8 +45,10 @@ chromium:
 demo: $(STAMP)
 	$(PY) -m autograd demo
 
+# make bench ARGS="--quick" (or --runs N, --workloads W1,W3, --markdown, --json F)
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) bench/run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

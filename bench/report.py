@@ -1,0 +1,300 @@
+"""From the workers' outcomes to medians, ratios, cross-checks and tables.
+
+An outcome is what a worker printed (``{"ok": ..., "result"|"error": ...}``)
+plus ``"run"``. Times are medians over the runs of one engine on one case;
+a ratio is micrograd's median over chainrule's (how many times faster
+chainrule is). Both engines must agree on values and gradients; a case where
+they do not is flagged, never silently reported.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from typing import Any
+
+from .cases import Case
+
+CLOCKS = {"wall": 0, "cpu": 1}
+ENGINE_TITLES = {"chainrule": "chainrule", "micrograd": "micrograd 0.1.0"}
+MIB = 2**20
+#: RSS counts as flat when it grows by at most this much from step 10 to the end.
+RSS_FLAT_BYTES = 2 * MIB
+
+
+# -- formatting -----------------------------------------------------------------
+
+
+def fmt_seconds(s: float) -> str:
+    if s < 1e-3:
+        return f"{s * 1e6:.0f} µs"
+    if s < 1.0:
+        return f"{s * 1e3:.3g} ms"
+    return f"{s:.3g} s"
+
+
+def fmt_bytes(b: float) -> str:
+    return f"{b / MIB:.1f} MiB" if abs(b) >= MIB else f"{b / 1024:.0f} KiB"
+
+
+def fmt_ratio(r: float | None) -> str:
+    return "—" if r is None else f"{r:.1f}×" if r < 100 else f"{r:.0f}×"
+
+
+# -- cross-checks -----------------------------------------------------------------------
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _all_close(xs: Sequence[float], ys: Sequence[float]) -> bool:
+    return len(xs) == len(ys) and all(_close(x, y) for x, y in zip(xs, ys))
+
+
+def disagreements(workload: str, a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """What two engines' results of one workload disagree on (empty when they agree
+    to 1e-9 relative): values, gradients, losses and accuracies of common steps."""
+    problems = []
+    if workload == "W1":
+        for key in ("value", "grad"):
+            if not _close(a[key], b[key]):
+                problems.append(f"{key}: {a[key]!r} vs {b[key]!r}")
+    elif workload == "W2":
+        if not _close(a["value"], b["value"]):
+            problems.append(f"value: {a['value']!r} vs {b['value']!r}")
+        for key in ("grads_a", "grads_b"):
+            if not _all_close(a[key], b[key]):
+                problems.append(f"{key}: {a[key]} vs {b[key]}")
+        for who in (a, b):
+            if who["grad_error"] != 0.0:
+                problems.append(f"a gradient differs from its exact value by {who['grad_error']}")
+    elif workload == "W3":
+        k = min(a["steps"], b["steps"])
+        if not _all_close(a["losses"][:k], b["losses"][:k]):
+            problems.append(f"losses of the first {k} steps: {a['losses'][:k]} vs "
+                            f"{b['losses'][:k]}")
+        if a["accuracies"][:k] != b["accuracies"][:k]:
+            problems.append(f"accuracies of the first {k} steps differ")
+    elif workload == "W4":
+        for key in ("loss", "grad_abs_sum", "accuracy"):
+            if not _close(a[key], b[key]):
+                problems.append(f"{key}: {a[key]!r} vs {b[key]!r}")
+        if not _all_close(a["grads_head"], b["grads_head"]):
+            problems.append("parameter gradients differ")
+    return problems
+
+
+# -- summary ----------------------------------------------------------------------
+
+
+def _rss_growth(rss: Sequence[int | None]) -> int | None:
+    """Bytes gained from step 10 (or the first step of a short run) to the last step."""
+    if not rss or any(r is None for r in rss):
+        return None
+    start = rss[min(9, len(rss) - 1)]
+    return rss[-1] - start  # type: ignore[operator]
+
+
+def summarize_engine(workload: str, outcomes: list[dict[str, Any]], clock: str
+                     ) -> dict[str, Any]:
+    """Medians (and min/max) of one engine over its runs of one case."""
+    i = CLOCKS[clock]
+    ok = [o["result"] for o in outcomes if o.get("ok")]
+    failed = [o for o in outcomes if not o.get("ok")]
+    out: dict[str, Any] = {"runs": len(ok), "error": None}
+    if failed and not ok:
+        first = failed[0]
+        out["error"] = first.get("error", "failed")
+        out["detail"] = first.get("detail", "")
+        return out
+    if failed:
+        out["error_runs"] = len(failed)
+    key = "step" if workload == "W3" else "total"
+    times = [r["times"][key][i] for r in ok]
+    out.update(median=statistics.median(times), min=min(times), max=max(times))
+    for part in ("forward", "backward", "build"):
+        if part in ok[0]["times"]:
+            out[f"{part}_median"] = statistics.median(r["times"][part][i] for r in ok)
+    first = ok[0]
+    if workload == "W2":
+        out["nodes"] = first["nodes"]
+        out["terms"] = first["terms"]
+        out["ns_per_node"] = out["median"] / first["nodes"] * 1e9
+        measured = [r for r in ok if "peak_bytes" in r]
+        if measured:
+            out["peak_bytes"] = measured[0]["peak_bytes"]
+            out["bytes_per_node"] = measured[0]["bytes_per_node"]
+    if workload == "W3":
+        out["steps"] = first["steps"]
+        out["final_accuracy"] = first["final_accuracy"]
+        out["final_loss"] = first["final_loss"]
+        growths = [_rss_growth(r["rss"]) for r in ok]
+        known = [g for g in growths if g is not None]
+        if known:
+            out["rss_first"] = first["rss"][0]
+            out["rss_last"] = first["rss"][-1]
+            out["rss_growth_max"] = max(known)
+            out["rss_flat"] = max(known) <= RSS_FLAT_BYTES
+    return out
+
+
+def summarize(cases: list[Case], outcomes: dict[str, dict[str, list[dict[str, Any]]]],
+              clock: str = "cpu") -> list[dict[str, Any]]:
+    """One summary row per case: each engine's medians, the ratio, the cross-check."""
+    rows = []
+    for case in cases:
+        by_engine = outcomes.get(case.id, {})
+        engines = {e: summarize_engine(case.workload, runs, clock)
+                   for e, runs in by_engine.items()}
+        row: dict[str, Any] = {"case": case.id, "workload": case.workload,
+                               "label": case.label, "engines": engines,
+                               "ratio": None, "problems": []}
+        c, m = engines.get("chainrule"), engines.get("micrograd")
+        if c and m and c.get("median") and m.get("median"):
+            row["ratio"] = m["median"] / c["median"]
+        ok_c = [o["result"] for o in by_engine.get("chainrule", []) if o.get("ok")]
+        ok_m = [o["result"] for o in by_engine.get("micrograd", []) if o.get("ok")]
+        if ok_c and ok_m:
+            row["problems"] = disagreements(case.workload, ok_c[0], ok_m[0])
+            row["agree"] = not row["problems"]
+        rows.append(row)
+    return rows
+
+
+def targets(rows: list[dict[str, Any]]) -> list[tuple[str, bool | None, str]]:
+    """The issue's targets (full scale): (name, met, measured)."""
+    by_case = {r["case"]: r for r in rows}
+    out: list[tuple[str, bool | None, str]] = []
+    w3 = by_case.get("W3")
+    if w3:
+        r = w3["ratio"]
+        out.append(("W3 at least 80× faster than micrograd", None if r is None else r >= 80,
+                    fmt_ratio(r)))
+        c = w3["engines"].get("chainrule", {})
+        if "rss_flat" in c:
+            out.append(("resident memory flat over the W3 steps", c["rss_flat"],
+                        f"+{fmt_bytes(c['rss_growth_max'])} from step 10 to step "
+                        f"{c['steps']} (flat: at most +{fmt_bytes(RSS_FLAT_BYTES)})"))
+    w1 = by_case.get(f"W1-{10**6}")
+    if w1:
+        c = w1["engines"].get("chainrule", {})
+        done = c.get("error") is None and c.get("runs", 0) > 0
+        out.append(("W1 at N=1e6 completes", done,
+                    fmt_seconds(c["median"]) if done else str(c.get("error"))))
+    for row in rows:
+        if row["workload"] == "W2":
+            c = row["engines"].get("chainrule", {})
+            if "bytes_per_node" in c:
+                out.append(("W2 at most 200 bytes per node", c["bytes_per_node"] <= 200,
+                            f"{c['bytes_per_node']:.0f} B/node"))
+    return out
+
+
+# -- tables -----------------------------------------------------------------------------
+
+
+def _cell_time(e: dict[str, Any] | None, spread: bool) -> str:
+    if e is None:
+        return "not run"
+    if e.get("error"):
+        return str(e["error"])
+    text = fmt_seconds(e["median"])
+    if spread and e["runs"] > 1:
+        text += f" [{fmt_seconds(e['min'])}–{fmt_seconds(e['max'])}]"
+    return text
+
+
+def table_rows(rows: list[dict[str, Any]], spread: bool = False) -> list[list[str]]:
+    """[workload, chainrule, micrograd, ratio] cells for every line of the table."""
+    out = []
+    for row in rows:
+        c, m = row["engines"].get("chainrule"), row["engines"].get("micrograd")
+        w = row["workload"]
+        name = row["label"]
+        if w == "W1":
+            out.append([name, _cell_time(c, spread), _cell_time(m, spread),
+                        fmt_ratio(row["ratio"])])
+        elif w == "W2":
+            cells = [_cell_time(e, spread) + (f" ({e['ns_per_node']:,.0f} ns/node)"
+                                               if e and "ns_per_node" in e else "")
+                     for e in (c, m)]
+            out.append([f"{name}: build + backward", *cells, fmt_ratio(row["ratio"])])
+            mem = [f"{fmt_bytes(e['peak_bytes'])} = {e['bytes_per_node']:.0f} B/node "
+                   f"({e['nodes']:,} nodes)" if e and "peak_bytes" in e else "—"
+                   for e in (c, m)]
+            ratio = None
+            if c and m and "peak_bytes" in c and "peak_bytes" in m:
+                ratio = m["peak_bytes"] / c["peak_bytes"]
+            out.append([f"{name}: peak memory (tracemalloc)", *mem, fmt_ratio(ratio)])
+        elif w == "W3":
+            cells = [_cell_time(e, spread) + (f" ({e['steps']} steps)"
+                                               if e and "steps" in e else "")
+                     for e in (c, m)]
+            out.append([f"{name}: time per SGD step", *cells, fmt_ratio(row["ratio"])])
+            acc = [f"{e['final_accuracy']:.0%} after {e['steps']} steps"
+                   if e and "final_accuracy" in e else "—" for e in (c, m)]
+            out.append([f"{name}: final accuracy", *acc, ""])
+            rss = [f"{fmt_bytes(e['rss_first'])} → {fmt_bytes(e['rss_last'])} "
+                   f"(+{fmt_bytes(e['rss_growth_max'])} after step 10"
+                   f"{': flat' if e['rss_flat'] else ': GROWS'})"
+                   if e and "rss_flat" in e and e["steps"] > 10 else
+                   (f"{fmt_bytes(e['rss_first'])} → {fmt_bytes(e['rss_last'])}"
+                    if e and "rss_first" in e else "—")
+                   for e in (c, m)]
+            out.append([f"{name}: resident memory (RSS) over the steps", *rss, ""])
+        else:
+            out.append([f"{name}: forward + backward", _cell_time(c, spread),
+                        _cell_time(m, spread), fmt_ratio(row["ratio"])])
+    return out
+
+
+HEADER = ["workload", ENGINE_TITLES["chainrule"], ENGINE_TITLES["micrograd"],
+          "micrograd ÷ chainrule"]
+
+
+def render_text(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    """A plain-text table with min–max spreads, cross-checks, failures and targets."""
+    cells = [HEADER, *table_rows(rows, spread=True)]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(HEADER))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += ["", notes(rows, meta)]
+    return "\n".join(lines)
+
+
+def render_markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    """The README table: medians, ratios, then the notes."""
+    out = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    out += ["| " + " | ".join(r) + " |" for r in table_rows(rows)]
+    out += ["", notes(rows, meta)]
+    return "\n".join(out)
+
+
+def notes(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    """How the numbers were made, cross-check results, failures and targets."""
+    lines = [f"Command: `{meta['command']}` ({meta['scale']} scale). {meta['runs']} run(s) per "
+             f"engine and case, each in a fresh process, engines interleaved; medians of "
+             f"{meta['clock']} time ({meta['clock_note']}). Python {meta['python']}, "
+             f"{meta['machine']}, {meta['date']}."]
+    agree = [r for r in rows if r.get("agree")]
+    disagree = [r for r in rows if r.get("agree") is False]
+    if agree:
+        lines.append(f"Both engines gave the same values and gradients (to 1e-9) on "
+                     f"{len(agree)} of {len(rows)} cases.")
+    for r in disagree:
+        lines.append(f"ENGINES DISAGREE on {r['label']}: {'; '.join(r['problems'])}")
+    for r in rows:
+        for name, e in r["engines"].items():
+            if e.get("error"):
+                lines.append(f"{r['label']}, {name}: {e['error']} — {e.get('detail', '')}")
+            elif e.get("error_runs"):
+                lines.append(f"{r['label']}, {name}: {e['error_runs']} run(s) failed")
+    if meta.get("extra_notes"):
+        lines += meta["extra_notes"]
+    if meta["scale"] == "full":
+        for name, met, measured in targets(rows):
+            verdict = "met" if met else ("MISSED" if met is False else "not measured")
+            lines.append(f"Target: {name}: {verdict} ({measured}).")
+    return "\n\n".join(lines) if meta.get("markdown") else "\n".join(lines)

@@ -1,0 +1,206 @@
+"""The workloads of issue 2 (item 7), written once for both engines.
+
+- W1 chain: y = x, then N times y = tanh(y·1.0001 + 0.001); backward.
+  A graph 3N nodes deep (plus 2N constant leaves).
+- W2 wide: s = Σ a_i·b_i over n fresh leaves a_i, b_i; backward.
+- W3 micrograd's moons demo: MLP(2, [16, 16, 1]) on 100 two-moons points,
+  loss = mean(relu(1 − y·score)) + 1e-4·Σp², SGD with lr = 1 − 0.9·k/100.
+- W4: MLP(2, [64, 64, 1]) forward + backward over 256 two-moons points
+  (the W3 data loss, no update).
+
+Each function returns a dict of plain numbers (times, values, gradients) so
+that a worker process can print it as JSON. Only the work itself is timed;
+data generation, model construction and checks are not. Every time is a pair
+``[wall, cpu]`` in seconds: ``time.perf_counter`` and ``time.process_time``
+(the CPU time of this process, which other jobs on a shared machine disturb
+far less than the wall clock).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .data import make_moons, uniform_floats
+from .engines import Engine
+
+Result = dict[str, Any]
+
+W1_X0 = 0.5
+MOONS_NOISE = 0.1
+W3_SIZES = (16, 16, 1)
+W4_SIZES = (64, 64, 1)
+W3_REG = 1e-4
+
+
+def clock() -> tuple[float, float]:
+    """(wall, cpu) now."""
+    return time.perf_counter(), time.process_time()
+
+
+def elapsed(t0: tuple[float, float], t1: tuple[float, float]) -> list[float]:
+    """[wall, cpu] seconds from ``t0`` to ``t1``."""
+    return [t1[0] - t0[0], t1[1] - t0[1]]
+
+
+def rss_bytes() -> int | None:
+    """Resident set size of this process now (Linux ``/proc/self/statm``), None elsewhere."""
+    try:
+        with open("/proc/self/statm") as f:
+            resident_pages = int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return resident_pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def count_nodes(engine: Engine, root: Any) -> int:
+    """Number of distinct Value objects in the graph under ``root``, leaves
+    (parameters, inputs, constants) included, root included."""
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in engine.children(node):
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
+
+
+# -- W1 -----------------------------------------------------------------------
+
+
+def w1_chain(engine: Engine, n: int) -> Result:
+    """y = x; N times y = tanh(y·1.0001 + 0.001); y.backward()."""
+    x = engine.value(W1_X0)
+    t0 = clock()
+    y = x
+    for _ in range(n):
+        y = engine.tanh(y * 1.0001 + 0.001)
+    t1 = clock()
+    y.backward()
+    t2 = clock()
+    return {"times": {"total": elapsed(t0, t2), "forward": elapsed(t0, t1),
+                      "backward": elapsed(t1, t2)},
+            "value": float(y.data), "grad": float(x.grad)}
+
+
+# -- W2 -----------------------------------------------------------------------
+
+
+def _w2_build(engine: Engine, a_data: list[float], b_data: list[float]
+              ) -> tuple[list[Any], list[Any], Any, dict[str, list[float]]]:
+    t0 = clock()
+    a = [engine.value(v) for v in a_data]
+    b = [engine.value(v) for v in b_data]
+    s = engine.total([ai * bi for ai, bi in zip(a, b)])
+    t1 = clock()
+    s.backward()
+    t2 = clock()
+    return a, b, s, {"total": elapsed(t0, t2), "build": elapsed(t0, t1),
+                     "backward": elapsed(t1, t2)}
+
+
+def w2_wide(engine: Engine, n: int, seed: int = 2, memory: bool = True) -> Result:
+    """s = Σ a_i·b_i of 2n fresh leaves, backward: time, then (second pass,
+    under tracemalloc) peak bytes allocated while building and backpropagating."""
+    a_data = uniform_floats(n, seed)
+    b_data = uniform_floats(n, seed + 1)
+    a, b, s, times = _w2_build(engine, a_data, b_data)
+    nodes = count_nodes(engine, s)
+    out: Result = {
+        "times": times, "nodes": nodes, "terms": n, "value": float(s.data),
+        "grads_a": [float(v.grad) for v in a[:5]], "grads_b": [float(v.grad) for v in b[:5]],
+        "grad_error": max(max(abs(ai.grad - bi.data), abs(bi.grad - ai.data))
+                          for ai, bi in zip(a, b)),
+    }
+    del a, b, s
+    gc.collect()
+    if memory:
+        tracemalloc.start()
+        try:
+            base = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            graph = _w2_build(engine, a_data, b_data)
+            peak = tracemalloc.get_traced_memory()[1] - base
+            del graph
+        finally:
+            tracemalloc.stop()
+        out["peak_bytes"] = peak
+        out["bytes_per_node"] = peak / nodes
+        out["bytes_per_term"] = peak / n
+    return out
+
+
+# -- W3 and W4: the moons MLP ---------------------------------------------------------
+
+
+def svm_loss(engine: Engine, model: Any, X: Sequence[Sequence[float]], y: Sequence[float],
+             params: list[Any] | None, reg: float = W3_REG) -> tuple[Any, float]:
+    """micrograd's demo loss: mean(relu(1 − y·score)) (+ reg·Σp² when ``params``
+    is given), and the accuracy sign(score) == y."""
+    inputs = [engine.model_input(row) for row in X]
+    scores = [model(x) for x in inputs]
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    loss = engine.mean(losses)
+    if params is not None:
+        loss = loss + reg * engine.sum_of_squares(params)
+    hits = [(yi > 0) == (si.data > 0) for yi, si in zip(y, scores)]
+    return loss, sum(hits) / len(hits)
+
+
+def w3_moons(engine: Engine, steps: int = 100, n: int = 100, seed: int = 3) -> Result:
+    """``steps`` SGD steps of micrograd's moons demo; seconds per step, the loss
+    and accuracy of each step, the RSS after each step, the final accuracy."""
+    X, y = make_moons(n, MOONS_NOISE, seed)
+    model = engine.mlp(2, W3_SIZES, seed)
+    params = model.parameters()
+    step_times: list[list[float]] = []
+    losses: list[float] = []
+    accuracies: list[float] = []
+    rss: list[int | None] = []
+    for k in range(steps):
+        t0 = clock()
+        total, acc = svm_loss(engine, model, X, y, params)
+        model.zero_grad()
+        total.backward()
+        lr = 1.0 - 0.9 * k / 100
+        for p in params:
+            p.data -= lr * p.grad
+        step_times.append(elapsed(t0, clock()))
+        losses.append(float(total.data))
+        accuracies.append(acc)
+        del total
+        rss.append(rss_bytes())
+    final_loss, final_acc = svm_loss(engine, model, X, y, params)
+    total_time = [sum(t[0] for t in step_times), sum(t[1] for t in step_times)]
+    return {"times": {"total": total_time, "step": [t / steps for t in total_time]},
+            "steps": steps, "step_times": step_times, "losses": losses, "accuracies": accuracies,
+            "final_loss": float(final_loss.data), "final_accuracy": final_acc,
+            "rss": rss, "n_params": len(params)}
+
+
+def w4_mlp(engine: Engine, n: int = 256, seed: int = 4) -> Result:
+    """One forward + backward of MLP(2, [64, 64, 1]) over ``n`` points."""
+    X, y = make_moons(n, MOONS_NOISE, seed)
+    model = engine.mlp(2, W4_SIZES, seed)
+    params = model.parameters()
+    t0 = clock()
+    loss, acc = svm_loss(engine, model, X, y, None)
+    t1 = clock()
+    loss.backward()
+    t2 = clock()
+    grads = [float(p.grad) for p in params]
+    return {"times": {"total": elapsed(t0, t2), "forward": elapsed(t0, t1),
+                      "backward": elapsed(t1, t2)},
+            "loss": float(loss.data), "accuracy": acc, "n_params": len(params),
+            "grad_abs_sum": sum(abs(g) for g in grads), "grads_head": grads[:8]}
+
+
+WORKLOADS: dict[str, Callable[..., Result]] = {
+    "W1": w1_chain, "W2": w2_wide, "W3": w3_moons, "W4": w4_mlp,
+}
