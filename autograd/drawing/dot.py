@@ -121,7 +121,7 @@ class DotWriter:
             body = f'<font color="{color}">{body}</font>'
         fixed = ""
         if self.widths is not None and key in self.widths:
-            fixed = (f' width="{self.widths[key]}" height="{math.ceil(size * 1.25) + 8}"'
+            fixed = (f' width="{self.widths[key]}" height="{math.ceil(size * 1.2) + 6}"'
                      f' fixedsize="true"')
         return f'<td align="{align}"{fixed}>{body}</td>'
 

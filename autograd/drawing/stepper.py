@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,12 @@ class Stepper:
     def __repr__(self) -> str:
         return f"<Stepper: {len(self)} frames (seed + {len(self) - 1} backprop steps)>"
 
+    def svgs(self) -> list[str]:
+        """Every frame as SVG, rendered in parallel (one renderer process per frame)."""
+        workers = max(1, min(4, os.cpu_count() or 1, len(self.frames)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(lambda frame: frame.svg(), self.frames))
+
     # -- files ---------------------------------------------------------------------
     def save_frames(self, folder: str | Path, fmt: str = "svg") -> list[Path]:
         """One file per frame, ``frame_000.svg`` ...; ``fmt`` is svg, png or dot."""
@@ -63,18 +71,17 @@ class Stepper:
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         width = max(3, len(str(len(self) - 1)))
-        paths = []
-        for k, frame in enumerate(self.frames):
-            path = out / f"frame_{k:0{width}d}.{fmt}"
-            frame.save(path)
-            paths.append(path)
+        paths = [out / f"frame_{k:0{width}d}.{fmt}" for k in range(len(self))]
+        workers = max(1, min(4, os.cpu_count() or 1, len(self.frames)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda pair: pair[0].save(pair[1]), zip(self.frames, paths)))
         return paths
 
     def html(self, standalone: bool = True) -> str:
         """A self-contained HTML player (previous / next / play, arrow keys);
         frame 0 shows without JavaScript. Without a renderer it shows DOT text."""
         try:
-            bodies = [svg_body(f.svg()) for f in self.frames]
+            bodies = [svg_body(svg) for svg in self.svgs()]
             note = ""
         except RenderError as e:
             bodies = [f"<pre>{html.escape(f.source)}</pre>" for f in self.frames]
@@ -103,7 +110,7 @@ class Stepper:
             raise ImportError("Stepper.widget() needs ipywidgets: pip install ipywidgets "
                               "(or pip install 'chainrule[jupyter]')") from None
         try:
-            bodies = [svg_body(f.svg()) for f in self.frames]
+            bodies = [svg_body(svg) for svg in self.svgs()]
         except RenderError:
             bodies = [f"<pre>{html.escape(f.source)}</pre>" for f in self.frames]
         n = len(bodies) - 1
