@@ -12,6 +12,7 @@ that is impossible this module is skipped with a loud reason.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -54,6 +55,15 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="chainrule-chromium-")
         to_browser_r, self._w = os.pipe()
         self._r, from_browser_w = os.pipe()
+        # the child's ends, moved to fds >= 10 so that dup2 onto 3 and 4 neither
+        # clobbers one with the other nor keeps a close-on-exec flag (dup2(3, 3))
+        for fd in (to_browser_r, from_browser_w):
+            high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+            os.close(fd)
+            if fd == to_browser_r:
+                to_browser_r = high
+            else:
+                from_browser_w = high
 
         def fds() -> None:  # in the child: fd 3 reads our commands, fd 4 writes answers
             os.dup2(to_browser_r, 3)

@@ -172,13 +172,32 @@ def step_through(root: Any, *, style: Style | None = None,
     return Stepper(t, drawings, captions, active)
 
 
-def _name(t: Trace, i: int) -> str:
+def _name(t: Trace, i: int, s: Style, depth: int = 2) -> str:
+    """How a caption calls node i: its label, else a short formula of it, e.g.
+    ``(u + v)`` or ``tanh(x)``, else its position."""
     v = t.values[i]
-    return v.label or (f"node {i}" if v.fn is not None else f"input {i}")
+    if v.label:
+        return v.label
+    op = v.fn
+    if op is None:
+        return s.number(v.data)
+    if depth == 0:
+        return "…"
+    args = [_name(t, u.src, s, depth - 1) for u in t.inputs[i]]
+    sym = op.label()
+    if len(args) == 2:
+        text = f"({args[0]} {sym} {args[1]})"
+    elif len(args) == 1 and args[0].startswith("(") and args[0].endswith(")"):
+        text = f"{sym}{args[0]}"
+    else:
+        text = f"{sym}({', '.join(args)})"
+    return text if len(text) <= 32 else f"{sym}(…)"
 
 
 def _caption(t: Trace, k: int, s: Style) -> str:
-    root = _name(t, t.root)
+    root = _name(t, t.root, s)
+    if "…" in root:
+        root = "output"
     if k == 0:
         return (f"Step 0 of {len(t.steps)}: seed ∂{root}/∂{root} = 1; "
                 f"every other gradient is not computed yet (?).")
@@ -187,10 +206,11 @@ def _caption(t: Trace, k: int, s: Style) -> str:
     assert op is not None
     parts = []
     for u in t.inputs[i]:
-        parts.append(f"{_name(t, u.src)} += {s.number(u.local)} × {s.number(t.grads[i])} "
+        parts.append(f"{_name(t, u.src, s)} += {s.number(u.local)} × {s.number(t.grads[i])} "
                      f"= {s.number(u.contribution)}")
-    return (f"Step {k} of {len(t.steps)}: through {op.label()} ({op.name}) of "
-            f"{_name(t, i)}: " + "; ".join(parts) + ".")
+    what = op.label() if op.label() == op.name else f"{op.label()} ({op.name})"
+    return (f"Step {k} of {len(t.steps)}: through {what} of "
+            f"{_name(t, i, s)}: " + "; ".join(parts) + ".")
 
 
 _PLAYER_CSS = """
