@@ -73,7 +73,8 @@ def test_each_step_highlights_its_op_and_fills_its_inputs() -> None:
     assert "?" not in two
     assert "Step 2 of 2" in s.captions[2] and "u += 1 × 4 = 4" in s.captions[2]
     # an unlabelled node is named by its formula
-    assert s.captions[1] == "Step 1 of 2: through × (mul) of f: (u + v) += 4 × 1 = 4; w += 5 × 1 = 5."
+    assert s.captions[1] == ("Step 1 of 2: through × (mul) of f: "
+                             "(u + v) += 4 × 1 = 4; w += 5 × 1 = 5.")
 
 
 def test_accumulation_is_visible_for_a_shared_node() -> None:
