@@ -35,6 +35,7 @@ DEMO_EXPRESSION = "f = (u+v)*w"
 DEMO_VALUES = {"u": 2.0, "v": 3.0, "w": 4.0}
 DEMO_DOCS_DIR = "docs/img"
 DIRECTIONS = ("forward", "backward", "both")
+MAX_FRAMES = 100
 
 
 class UsageError(Exception):
@@ -129,11 +130,24 @@ def _draw_parser(prog: str) -> _Parser:
     p.add_argument("--step-through", metavar="HTML", default=None,
                    help="also write the backprop step-through player (one frame per "
                         "step) as a self-contained .html file")
+    p.add_argument("--max-frames", type=_positive_int, default=MAX_FRAMES, metavar="N",
+                   help=f"refuse a step-through of more than N frames (default "
+                        f"{MAX_FRAMES}; each frame is one Graphviz render)")
     p.add_argument("--title", default=None, help="a title above the graph")
     p.add_argument("--renderer", choices=("dot", "graphviz-pure"), default=None,
                    help="which Graphviz to render with (default: dot when on PATH, "
                         "else graphviz-pure)")
     return p
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return n
 
 
 def _add_expression_arguments(p: argparse.ArgumentParser) -> None:
@@ -206,6 +220,15 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
     root = _graph(expression, values, name)
     root.backward()
     drawing = draw(root, direction=args.direction, title=args.title, renderer=args.renderer)
+    stepper = None
+    if args.step_through is not None:
+        # A fresh graph: the player runs backprop itself, step by step.
+        stepper = step_through(_graph(expression, values, name), renderer=args.renderer)
+        if len(stepper) > args.max_frames:
+            raise UsageError(f"the step-through would have {len(stepper)} frames (one per "
+                             f"backprop step, each rendered by Graphviz), more than "
+                             f"--max-frames {args.max_frames}; raise it, or step through "
+                             "a smaller expression")
     to_stdout = output == "-" or (output is None and args.step_through is None)
     written: list[str] = []
     if to_stdout:
@@ -214,11 +237,10 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
     elif output is not None:
         _write(lambda: drawing.save(output), output)
         written.append(output)
-    if args.step_through is not None:
-        # A fresh graph: the player runs backprop itself, step by step.
-        stepper = step_through(_graph(expression, values, name), renderer=args.renderer)
-        _write(lambda: stepper.save_html(args.step_through), args.step_through)
-        written.append(args.step_through)
+    if stepper is not None:
+        html = args.step_through
+        _write(lambda: stepper.save_html(html), html)
+        written.append(html)
     if not to_stdout:
         _print_result(root, expression, out)
         for path in written:

@@ -138,6 +138,18 @@ def test_step_through_html(tmp_path: Path) -> None:
     assert_refused(p, "step-through file 'steps.svg'", ".html")
 
 
+def test_step_through_frame_limit(tmp_path: Path) -> None:
+    # x*x + tanh(x): seed + 3 backprop steps = 4 frames
+    p = run(tmp_path, "draw", "x*x + tanh(x)", "x=1", "-o", "f.svg", "--step-through",
+            "s.html", "--max-frames", "3")
+    assert_refused(p, "the step-through would have 4 frames", "--max-frames 3")
+    assert list(tmp_path.iterdir()) == []
+    p = run(tmp_path, "draw", "x*x + tanh(x)", "x=1", "--step-through", "s.html",
+            "--max-frames", "4")
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "s.html").exists()
+
+
 def test_expression_starting_with_minus(tmp_path: Path) -> None:
     p = run(tmp_path, "grad", "-x*2", "x=3")
     assert p.returncode == 0, p.stderr
