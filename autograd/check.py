@@ -225,6 +225,7 @@ _HEADER = ["input", "label", "analytical", "numerical", "abs diff", "rel diff", 
 
 def _finish(where: str, problems: list[str], rows: list[list[str]], header: list[str],
             settings: str, n_checked: int, raise_exception: bool) -> bool:
+    __tracebackhide__ = True  # pytest: show the caller's line, not this one
     if not problems and not rows:
         return True
     parts = [f"{where} failed ({settings})"]
@@ -257,6 +258,7 @@ def gradcheck(fn: Fn, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-6,
     (returns False instead when ``raise_exception=False``). Inputs sitting on a
     kink give a :class:`KinkWarning` and are not compared.
     """
+    __tracebackhide__ = True
     where = "gradcheck"
     pt = _point(fn, inputs, where)
     _check_settings(where, eps, atol, rtol)
@@ -321,6 +323,7 @@ def gradgradcheck(fn: Fn, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-6,
     checks that the create_graph first derivatives equal the plain ones. Same
     arguments, result, errors and kink warnings as :func:`gradcheck`.
     """
+    __tracebackhide__ = True
     where = "gradgradcheck"
     pt = _point(fn, inputs, where)
     _check_settings(where, eps, atol, rtol)

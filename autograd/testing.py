@@ -183,8 +183,10 @@ def _safe(op: Op, guard: Guard, params: tuple[float, ...], xs: Sequence[float]) 
 
 # -- values ---------------------------------------------------------------------------
 
-def values(min_value: float = -10.0, max_value: float = 10.0) -> st.SearchStrategy[float]:
-    """Finite floats in [min_value, max_value], no nan, no inf, no subnormals."""
+def values(min_value: float | None = -10.0, max_value: float | None = 10.0
+           ) -> st.SearchStrategy[float]:
+    """Finite floats in [min_value, max_value] (None: unbounded), no nan, no
+    inf, no subnormals."""
     return st.floats(min_value=min_value, max_value=max_value, allow_nan=False,
                      allow_infinity=False, allow_subnormal=False)
 
@@ -588,6 +590,7 @@ def assert_gradients_match(fn: Callable[..., Any], inputs: Any, *, eps: float = 
     """Assert that ``fn``'s gradients at ``inputs`` match central differences
     (and its second derivatives too with ``second_order=True``); raises
     ``GradcheckError`` (an ``AssertionError``) with a table of mismatches."""
+    __tracebackhide__ = True  # pytest: point at the test, not at this helper
     gradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol)
     if second_order:
         gradgradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol)
