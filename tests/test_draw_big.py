@@ -85,3 +85,15 @@ def test_max_nodes_none_never_collapses(mlp_output: Value) -> None:
     d = draw(mlp_output, "forward", max_nodes=None)
     assert d.notes == () or all("collapsed" not in n for n in d.notes)
     assert 'class="group' not in d.source
+
+
+@pytest.mark.parametrize("collapse", [True, False])
+def test_layers_box_the_neurons_of_each_layer(mlp_output: Value, collapse: bool) -> None:
+    d = draw(mlp_output, "backward", collapse=collapse, max_nodes=None, layers=True)
+    assert 'label="layer 1 (16 neurons)"' in d.source
+    assert 'label="layer 2 (16 neurons)"' in d.source
+    assert 'label="layer 3 (1 neuron)"' in d.source
+    layer1 = d.source.split("subgraph cluster_layer1 {")[1].split("subgraph cluster_layer2")[0]
+    assert len(re.findall(r"^\s+(?:g|v)\d+ \[id=\"(?:g|v)\d+\", class=\"group", layer1,
+                          re.M)) == (16 if collapse else 0)
+    ET.fromstring(d.svg().encode("utf-8"))

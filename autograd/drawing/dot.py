@@ -241,26 +241,39 @@ class DotWriter:
             f'  edge [fontname={quote(s.fontname)}, fontsize={s.edge_fontsize:g}, arrowsize=0.7];',
         ]
         in_cluster = {m: g for g in p.groups for m in g.members} if not p.collapsed else {}
-        clusters: dict[int, list[str]] = {g.output: [] for g in p.groups}
+        blocks: dict[int, list[str]] = {g.output: [] for g in p.groups}  # per neuron
         for i, v in enumerate(t.values):
             if i in p.hidden:
                 continue
             if i in self.owner:
                 g = self.owner[i]
                 if i == g.output:
-                    lines.append(self._value_node(i, f"g{i}", title=g.title))
+                    blocks[i].append(self._value_node(i, f"g{i}", title=g.title))
                 continue
-            target = clusters[in_cluster[i].output] if i in in_cluster else lines
+            target = blocks[in_cluster[i].output] if i in in_cluster else lines
             target.append(self._value_node(i, f"v{i}"))
             if v.fn is not None:
                 target.append(self._op_node(i))
+        layers: dict[int, list[str]] = {}
         for g in p.groups:
-            if p.collapsed:
-                continue
-            lines.append(f"  subgraph cluster_g{g.output} {{")
-            lines.append(f'    graph [label={quote(g.title)}, style="rounded,dashed", '
-                         f'color="{s.cluster_color}", fontcolor="{s.cluster_color}"];')
-            lines.extend("  " + line for line in clusters[g.output])
+            block = blocks[g.output]
+            if not p.collapsed:
+                block = ([f"  subgraph cluster_g{g.output} {{",
+                          f'    graph [label={quote(g.title)}, style="rounded,dashed", '
+                          f'color="{s.cluster_color}", fontcolor="{s.cluster_color}"];']
+                         + ["  " + line for line in block] + ["  }"])
+            if p.layers:
+                layers.setdefault(g.layer, []).extend("  " + line for line in block)
+            else:
+                lines.extend(block)
+        for layer, block in sorted(layers.items()):
+            count = sum(1 for g in p.groups if g.layer == layer)
+            name = f"layer {layer} ({count} neuron{'s' if count > 1 else ''})"
+            lines.append(f"  subgraph cluster_layer{layer} {{")
+            lines.append(f'    graph [label={quote(name)}, '
+                         f'style="rounded", color="{s.cluster_color}", '
+                         f'fontcolor="{s.cluster_color}"];')
+            lines.extend(block)
             lines.append("  }")
         if p.hidden:
             lines.append(f'  hidden [id="hidden", class="hidden", shape=note, style=dashed, '

@@ -120,8 +120,8 @@ def find_renderer_safe() -> Any:
 
 def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
          max_nodes: int | None = DEFAULT_MAX_NODES, collapse: bool | str = "auto",
-         clusters: bool = True, edge_labels: bool | None = None, title: str | None = None,
-         renderer: str | None = None) -> Drawing:
+         clusters: bool = True, layers: bool = False, edge_labels: bool | None = None,
+         title: str | None = None, renderer: str | None = None) -> Drawing:
     """Draw the graph under ``root``.
 
     - ``direction``: ``"forward"`` (values on the edges), ``"backward"`` (arrows
@@ -134,6 +134,7 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
       in a dashed box; ``collapse``: True draws each neuron as one box, "auto"
       does so when the graph has more than ``max_nodes`` nodes; past
       ``max_nodes`` even then, only the part nearest the root is drawn, with a note.
+      ``layers``: also box the neurons of each layer together.
     - ``edge_labels``: numbers on the edges; None (auto) leaves them out past
       120 edges.
     - ``style``: colours, fonts and number format (:class:`Style`).
@@ -149,7 +150,7 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
         raise ValueError(f"draw: renderer must be 'dot', 'graphviz-pure', 'none' or None, "
                          f"got {renderer!r}")
     t = trace(root, "draw")
-    p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters)
+    p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
     writer = DotWriter(t, p, style or default_style(), direction, title=title,
                        edge_labels=edge_labels)
     source = writer.source()

@@ -118,6 +118,7 @@ class Group:
     output: int
     members: list[int]
     title: str
+    layer: int = 1  # 1 + the largest layer among the neurons feeding this one
 
 
 @dataclass
@@ -128,6 +129,7 @@ class Plan:
     collapsed: bool = False
     hidden: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    layers: bool = False  # neurons of one layer inside one more cluster
 
     def group_of(self) -> dict[int, Group]:
         return {m: g for g in self.groups for m in g.members}
@@ -158,7 +160,20 @@ def find_groups(t: Trace) -> list[Group]:
             continue
         taken.update(members)
         groups.append(Group(output, sorted(members), title))
+    _number_layers(t, groups)
     return groups
+
+
+def _number_layers(t: Trace, groups: list[Group]) -> None:
+    """Layer of each neuron: 1 + the deepest layer among the neurons upstream of it."""
+    ends = {g.output: g for g in groups}
+    depth = [0] * len(t.values)
+    for i in range(len(t.values)):  # inputs come before users
+        depth[i] = max((depth[u.src] for u in t.inputs[i]), default=0)
+        g = ends.get(i)
+        if g is not None:
+            g.layer = depth[i] + 1
+            depth[i] = g.layer
 
 
 def count_drawn(t: Trace, plan: Plan) -> int:
@@ -172,14 +187,15 @@ def count_drawn(t: Trace, plan: Plan) -> int:
     return total
 
 
-def plan(t: Trace, *, max_nodes: int | None, collapse: bool | str, clusters: bool) -> Plan:
+def plan(t: Trace, *, max_nodes: int | None, collapse: bool | str, clusters: bool,
+         layers: bool = False) -> Plan:
     """Clusters or boxes for neurons, and a cut-off past ``max_nodes``."""
     if collapse not in (True, False, "auto"):
         raise ValueError(f"draw: collapse must be True, False or 'auto', got {collapse!r}")
     if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 2):
         raise ValueError(f"draw: max_nodes must be an int >= 2 or None, got {max_nodes!r}")
     groups = find_groups(t) if (clusters or collapse) else []
-    p = Plan(groups=groups)
+    p = Plan(groups=groups, layers=layers)
     full = count_drawn(t, p)
     if groups and (collapse is True or (collapse == "auto" and max_nodes is not None
                                         and full > max_nodes)):

@@ -138,7 +138,8 @@ def _no_renderer() -> bool:
 
 def step_through(root: Any, *, style: Style | None = None,
                  max_nodes: int | None = DEFAULT_MAX_NODES, collapse: bool | str = "auto",
-                 clusters: bool = True, renderer: str | None = None) -> Stepper:
+                 clusters: bool = True, layers: bool = False, renderer: str | None = None
+                 ) -> Stepper:
     """Backprop of ``root`` frame by frame (see the module doc); options as ``draw``."""
     if style is not None and not isinstance(style, Style):
         raise TypeError(f"step_through: style must be an autograd.drawing.Style, got "
@@ -147,7 +148,7 @@ def step_through(root: Any, *, style: Style | None = None,
         raise ValueError(f"step_through: renderer must be 'dot', 'graphviz-pure', 'none' or "
                          f"None, got {renderer!r}")
     t = trace(root, "step_through")
-    p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters)
+    p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
     s = style or default_style()
     moments = [Progress(k) for k in range(len(t.steps) + 1)]
     captions = [_caption(t, k, s) for k in range(len(moments))]
