@@ -157,7 +157,7 @@ def test_labels_are_escaped_and_render() -> None:
     y = x * 2.0
     y.label = "y < 3"
     src = draw(y, "both").source
-    assert "&lt;a|&quot;{b}&gt;&amp;\\" in src
+    assert "&lt;a|&quot;{b}&gt;&amp;\\\\" in src
     root = svg_root(draw(y, "both").svg())
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert '<a|"{b}>&\\' in texts and "y < 3" in texts
@@ -303,3 +303,21 @@ def test_a_dot_on_path_is_preferred_and_its_formats_are_asked(
     assert find_renderer("graphviz-pure") == pure
     with pytest.raises(RenderError, match="graphviz-pure .* cannot make 'pdf'"):
         pure.render("digraph { a }", "pdf")
+
+
+def test_nan_and_inf_are_drawn_as_words() -> None:
+    x = Value(0.0, label="x")
+    y = x.log() * x  # log 0 = -inf; -inf · 0 = nan
+    y.label = "y"
+    src = draw(y, "backward").source
+    assert "data -inf" in src and "data nan" in src
+    ET.fromstring(draw(y, "both").svg().encode("utf-8"))
+
+
+def test_graphviz_escapes_in_names_stay_literal() -> None:
+    x = Value(1.0, label="\\N\\G")
+    weird = Op("weird", "\\N", f=lambda v: v, df=lambda v, y: 1.0)
+    y = weird(x)
+    root = svg_root(draw(y).svg())
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "\\N\\G" in texts and "\\N" in texts

@@ -43,8 +43,9 @@ def quote(text: str) -> str:
 
 
 def esc(text: str) -> str:
-    """Text safe inside an HTML-like label (``< > & "`` escaped)."""
-    return html.escape(text, quote=True)
+    """Text safe inside an HTML-like label: ``< > & "`` escaped, and ``\\``
+    doubled, since Graphviz expands ``\\N``, ``\\G`` ... even there."""
+    return html.escape(text, quote=True).replace("\\", "\\\\")
 
 
 def text_width(text: str, size: float, bold: bool = False) -> int:
