@@ -23,7 +23,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from .expr import FUNCTIONS, Expression, ExpressionError, parse, parse_assignment
+from .expr import (
+    FUNCTIONS,
+    MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    MAX_NODES,
+    Expression,
+    ExpressionError,
+    parse,
+    parse_assignment,
+)
 from .ops import TABLE
 from .value import Value
 
@@ -96,7 +106,8 @@ parameters as trailing numbers: leaky_relu(x, 0.2), clamp(x, -1, 1).
 'python -m autograd ops' lists them all. An optional "f = " in front names
 the result (default f). Nothing else is accepted (attributes, subscripts,
 strings, unknown names, keyword arguments...): the expression is parsed and
-checked, never run as Python.
+checked, never run as Python. Limits: {length} characters, {nodes} syntax
+nodes, {depth} levels of nesting, constant exponents up to ±{exponent:g}.
 
 Every variable needs a value NAME=NUMBER (2, -0.5, 1e-3, 1/3, inf, nan);
 values for names the expression does not use are ignored with a warning.
@@ -111,12 +122,14 @@ examples:
   {prog} "tanh(w1*x1 + w2*x2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8813735870195432 -o neuron.svg
   {prog} "x*x + max(x, 0)" x=3 -o - | dot -Tpdf > square.pdf
   {prog} "(u+v)*w" u=2 v=3 w=4 --step-through f.html
-  {prog} -- "-x**2" x=3 -o f.gv        (an expression starting with '-' goes after --)
+  {prog} -o f.gv -- "-x" x=3        (an expression that looks like an option goes after --)
 """
 
 
 def _draw_parser(prog: str) -> _Parser:
-    p = _Parser(prog=f"{prog} draw", description=DRAW_HELP,
+    p = _Parser(prog=f"{prog} draw",
+                description=DRAW_HELP.format(length=MAX_LENGTH, nodes=MAX_NODES,
+                                             depth=MAX_DEPTH, exponent=MAX_EXPONENT),
                 epilog=DRAW_EXAMPLES.format(prog=f"{prog} draw"),
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_expression_arguments(p)

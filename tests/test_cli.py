@@ -275,6 +275,21 @@ def test_help(tmp_path: Path) -> None:
                    "invalid choice: 'sideways'")
 
 
+def test_the_help_examples_work(tmp_path: Path) -> None:
+    import shlex
+
+    text = run(tmp_path, "draw", "--help").stdout
+    examples = [line.split("   (")[0]  # drop a trailing "   (comment)"
+                for line in text.splitlines() if line.startswith("  python -m autograd draw ")]
+    assert len(examples) >= 5
+    for line in examples:
+        argv = shlex.split(line.split("|")[0])[3:]  # drop "python -m autograd"; no pipes
+        p = run(tmp_path, *argv)
+        assert p.returncode == 0, (line, p.stderr)
+    for name in ("f.svg", "backward.png", "neuron.svg", "f.html", "f.gv"):
+        assert (tmp_path / name).stat().st_size > 0, name
+
+
 def test_ops_lists_the_op_table(tmp_path: Path) -> None:
     p = run(tmp_path, "ops")
     assert p.returncode == 0, p.stderr
