@@ -121,7 +121,7 @@ examples:
   {prog} "f = (u+v)*w" u=2 v=3 w=4 -d backward -o backward.png
   {prog} "tanh(w1*x1 + w2*x2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8813735870195432 -o neuron.svg
   {prog} "x*x + max(x, 0)" x=3 -o - | dot -Tpdf > square.pdf
-  {prog} "(u+v)*w" u=2 v=3 w=4 --step-through f.html
+  {prog} "(u+v)*w" u=2 v=3 w=4 --step-through f.html --frames frames
   {prog} -o f.gv -- "-x" x=3        (an expression that looks like an option goes after --)
 """
 
@@ -143,6 +143,11 @@ def _draw_parser(prog: str) -> _Parser:
     p.add_argument("--step-through", metavar="HTML", default=None,
                    help="also write the backprop step-through player (one frame per "
                         "step) as a self-contained .html file")
+    p.add_argument("--frames", metavar="DIR", default=None,
+                   help="also write each step-through frame as its own file, "
+                        "DIR/frame_000.svg ... (for slides)")
+    p.add_argument("--frames-format", choices=("svg", "png", "dot"), default="svg",
+                   help="file format of --frames (default: svg)")
     p.add_argument("--max-frames", type=_positive_int, default=MAX_FRAMES, metavar="N",
                    help=f"refuse a step-through of more than N frames (default "
                         f"{MAX_FRAMES}; each frame is one Graphviz render)")
@@ -234,7 +239,7 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
     root.backward()
     drawing = draw(root, direction=args.direction, title=args.title, renderer=args.renderer)
     stepper = None
-    if args.step_through is not None:
+    if args.step_through is not None or args.frames is not None:
         # A fresh graph: the player runs backprop itself, step by step.
         stepper = step_through(_graph(expression, values, name), renderer=args.renderer)
         if len(stepper) > args.max_frames:
@@ -242,7 +247,7 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
                              f"backprop step, each rendered by Graphviz), more than "
                              f"--max-frames {args.max_frames}; raise it, or step through "
                              "a smaller expression")
-    to_stdout = output == "-" or (output is None and args.step_through is None)
+    to_stdout = output == "-" or (output is None and stepper is None)
     written: list[str] = []
     if to_stdout:
         src = drawing.source
@@ -250,10 +255,14 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
     elif output is not None:
         _write(lambda: drawing.save(output), output)
         written.append(output)
-    if stepper is not None:
+    if stepper is not None and args.step_through is not None:
         html = args.step_through
         _write(lambda: stepper.save_html(html), html)
         written.append(html)
+    if stepper is not None and args.frames is not None:
+        folder, fmt = args.frames, args.frames_format
+        _write(lambda: stepper.save_frames(folder, fmt), folder)
+        written.append(f"{len(stepper)} frames to {os.path.join(folder, 'frame_*.' + fmt)}")
     if not to_stdout:
         _print_result(root, expression, out)
         for path in written:

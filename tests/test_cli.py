@@ -138,6 +138,17 @@ def test_step_through_html(tmp_path: Path) -> None:
     assert_refused(p, "step-through file 'steps.svg'", ".html")
 
 
+def test_frames_for_slides(tmp_path: Path) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "--frames", "frames", "--frames-format", "dot")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[-1] == "wrote 3 frames to frames/frame_*.dot"
+    stepper = autograd.step_through(lecture_f())
+    files = sorted((tmp_path / "frames").iterdir())
+    assert [f.name for f in files] == ["frame_000.dot", "frame_001.dot", "frame_002.dot"]
+    for frame, file in zip(stepper, files):
+        assert file.read_text(encoding="utf-8").rstrip("\n") == frame.source.rstrip("\n")
+
+
 def test_step_through_frame_limit(tmp_path: Path) -> None:
     # x*x + tanh(x): seed + 3 backprop steps = 4 frames
     p = run(tmp_path, "draw", "x*x + tanh(x)", "x=1", "-o", "f.svg", "--step-through",
@@ -286,7 +297,7 @@ def test_the_help_examples_work(tmp_path: Path) -> None:
         argv = shlex.split(line.split("|")[0])[3:]  # drop "python -m autograd"; no pipes
         p = run(tmp_path, *argv)
         assert p.returncode == 0, (line, p.stderr)
-    for name in ("f.svg", "backward.png", "neuron.svg", "f.html", "f.gv"):
+    for name in ("f.svg", "backward.png", "neuron.svg", "f.html", "f.gv", "frames/frame_000.svg"):
         assert (tmp_path / name).stat().st_size > 0, name
 
 
