@@ -112,17 +112,19 @@ class DotWriter:
 
     # -- pieces -------------------------------------------------------------------
     def _cell(self, key: str, text: str, *, color: str | None = None, bold: bool = False,
-              size: float | None = None, align: str = "center") -> str:
+              size: float | None = None, align: str = "center", padding: int = 4) -> str:
         size = size or self.s.fontsize
         self.measured[key] = text_width(text, size, bold)
         body = esc(text)
+        if not body:
+            body = " "
         if bold:
             body = f"<b>{body}</b>"
         if color:
             body = f'<font color="{color}">{body}</font>'
         fixed = ""
         if self.widths is not None and key in self.widths:
-            fixed = (f' width="{self.widths[key]}" height="{math.ceil(size * 1.2) + 6}"'
+            fixed = (f' width="{self.widths[key]}" height="{math.ceil(size * 1.3) + 2 * padding}"'
                      f' fixedsize="true"')
         return f'<td align="{align}"{fixed}>{body}</td>'
 
@@ -182,7 +184,8 @@ class DotWriter:
     def _edge_label(self, key: str, rows: list[tuple[str, str | None, bool]]) -> str:
         size = self.s.edge_fontsize
         cells = "".join(
-            f"<tr>{self._cell(f'{key}.{k}', text, color=color, bold=bold, size=size)}</tr>"
+            "<tr>" + self._cell(f"{key}.{k}", text, color=color, bold=bold, size=size,
+                                padding=1) + "</tr>"
             for k, (text, color, bold) in enumerate(rows))
         return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
 
@@ -201,9 +204,11 @@ class DotWriter:
         s = self.s
         out = []
         if self.direction in ("forward", "both"):
-            label = (", label=" + self._edge_label(f"{eid}.f", [(s.number(value),
-                                                                s.forward_color, False)])
-                     if self._labels else "")
+            rows: list[tuple[str, str | None, bool]] = [(s.number(value), s.forward_color,
+                                                         False)]
+            if self.widths is not None and self.direction == "forward" and local is not None:
+                rows.append(("", None, False))  # as tall as the backward label: same layout
+            label = ", label=" + self._edge_label(eid, rows) if self._labels else ""
             out.append(f'  {tail} -> {head} [id="{eid}", class="forward", '
                        f'color="{s.forward_color}"{label}];')
         if self.direction in ("backward", "both"):
@@ -212,7 +217,7 @@ class DotWriter:
             dash = "dashed" if self.direction == "both" else "solid"
             pen = 2.5 if active else 1.2
             label = (", label=" + self._edge_label(
-                f"{bid}.b", self._backward_rows(local, contribution, finished, active))
+                bid, self._backward_rows(local, contribution, finished, active))
                 if self._labels else "")
             cls = "backward active" if active else "backward"
             out.append(f'  {tail} -> {head} [id="{bid}", class="{cls}", dir=back, '

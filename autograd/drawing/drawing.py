@@ -151,7 +151,16 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
                          f"got {renderer!r}")
     t = trace(root, "draw")
     p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
-    writer = DotWriter(t, p, style or default_style(), direction, title=title,
-                       edge_labels=edge_labels)
+    s = style or default_style()
+    widths: dict[str, int] | None = None
+    if direction != "both":  # forward and backward get the same geometry
+        widths = {}
+        for view in ("forward", "backward"):
+            probe = DotWriter(t, p, s, view, title=title, edge_labels=edge_labels)
+            probe.source()
+            for key, width in probe.measured.items():
+                widths[key] = max(widths.get(key, 0), width)
+    writer = DotWriter(t, p, s, direction, title=title, edge_labels=edge_labels,
+                       widths=widths)
     source = writer.source()
     return Drawing(source, tuple(writer.notes), renderer)
