@@ -2,7 +2,8 @@
 
 Commands::
 
-    draw  EXPR NAME=NUMBER... [-d forward|backward|both] [-o FILE] [--step-through HTML]
+    draw  EXPR NAME=NUMBER... [-d forward|backward|both] [-o FILE]
+          [--step-through HTML] [--frames DIR]
     grad  EXPR NAME=NUMBER...      the value and every ∂f/∂variable
     ops                            the op table: name, symbol, how to call, derivative
     demo  [-o DIR] [--docs [DIR]]  f = (u+v)·w drawn forward, backward, both, step-through
@@ -210,7 +211,7 @@ def _build(args: argparse.Namespace, err: TextIO) -> tuple[Expression, dict[str,
               "ignored", file=err)
     name: str | None = args.name if args.name is not None else expression.name
     if name is None:
-        name = next(n for n in ("f", "y", "out", "result") if n not in values)
+        name = next((n for n in ("f", "y", "out", "result") if n not in values), "output")
     return expression, values, name
 
 
