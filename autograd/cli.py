@@ -258,6 +258,11 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
         written.append(output)
     if stepper is not None and args.step_through is not None:
         html = args.step_through
+        try:
+            stepper[0].svg()
+        except RuntimeError as e:  # the player still works, showing DOT text
+            print(f"warning: {html} will show DOT text, not pictures: "
+                  f"{_one_line(str(e))}", file=err)
         _write(lambda: stepper.save_html(html), html)
         written.append(html)
     if stepper is not None and args.frames is not None:

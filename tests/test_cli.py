@@ -115,6 +115,20 @@ def test_pdf_with_graphviz_dot(tmp_path: Path) -> None:
     assert (tmp_path / "f.pdf").read_bytes()[:5] == b"%PDF-"
 
 
+def test_without_any_renderer(tmp_path: Path) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "-o", "f.svg", renderer="none")
+    assert_refused(p, "cannot write f.svg", "no Graphviz renderer", "pip install graphviz-pure",
+                   code=1)
+    assert not (tmp_path / "f.svg").exists()
+    # DOT needs no renderer; the player falls back to DOT text, with a warning
+    p = run(tmp_path, "draw", *LECTURE, "-o", "f.dot", "--step-through", "s.html",
+            renderer="none")
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.startswith("warning: s.html will show DOT text, not pictures: ")
+    assert (tmp_path / "f.dot").read_text(encoding="utf-8").startswith("digraph")
+    assert "digraph" in (tmp_path / "s.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("name", ["f.jpg", "f", "f.svg.bak", "f.html"])
 def test_unknown_output_suffix(tmp_path: Path, name: str) -> None:
     p = run(tmp_path, "draw", *LECTURE, "-o", name)
