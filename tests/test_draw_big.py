@@ -97,3 +97,17 @@ def test_layers_box_the_neurons_of_each_layer(mlp_output: Value, collapse: bool)
     assert len(re.findall(r"^\s+(?:g|v)\d+ \[id=\"(?:g|v)\d+\", class=\"group", layer1,
                           re.M)) == (16 if collapse else 0)
     ET.fromstring(d.svg().encode("utf-8"))
+
+
+def test_a_long_chain_is_cut_and_laid_out_with_capped_passes() -> None:
+    x = Value(0.5, label="x")
+    y = x
+    for k in range(4000):  # x is used all along the chain: long edges for Graphviz
+        y = (y * 1.0001).tanh() if k % 2 else y + x
+    d = draw(y, "backward")
+    assert any("values not shown" in n and "max_nodes=300" in n for n in d.notes)
+    assert "nslimit=2, nslimit1=2" in d.source
+    assert 'hidden [id="hidden"' in d.source
+    ET.fromstring(d.svg().encode("utf-8"))
+    small = draw(Value(1.0, label="a") * 2.0)
+    assert "nslimit" not in small.source

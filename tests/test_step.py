@@ -190,6 +190,13 @@ def test_bad_input() -> None:
         step_through("f")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="renderer"):
         step_through(lecture_f(), renderer="cairo")
+    x = Value(0.1, label="x")
+    y = x
+    for _ in range(30):
+        y = y.tanh()
+    with pytest.raises(ValueError, match="30 backprop steps, more than max_steps=20"):
+        step_through(y, max_steps=20)
+    assert len(step_through(y, max_steps=None)) == 31
     leaf = Value(1.0, label="a")
     s = step_through(leaf)  # a lone leaf: just the seed
     assert len(s) == 1 and grad_of(s[0].source, "a") == "grad 1"

@@ -21,12 +21,15 @@ import html
 import math
 from dataclasses import dataclass
 
-from .graph import Group, Plan, Trace, Use
+from .graph import Group, Plan, Trace, Use, count_drawn
 from .style import Style
 
 DIRECTIONS = ("forward", "backward", "both")
 #: Past this many edges, ``edge_labels=None`` (auto) draws edges without numbers.
 MAX_LABELLED_EDGES = 120
+#: Past this many nodes, Graphviz's network simplex passes are capped: long edges
+#: across many ranks (a value used all along a chain) otherwise take minutes to lay out.
+BIG_GRAPH = 150
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,7 @@ class DotWriter:
             f'fontname={quote(s.fontname)}, '
             f'fontsize={s.edge_fontsize:g}, nodesep={s.nodesep:g}, ranksep={s.ranksep:g}, '
             f'labelloc=t, labeljust=l, fontcolor="{s.text_color}"'
+            + (", nslimit=2, nslimit1=2" if count_drawn(t, p) > BIG_GRAPH else "")
             + (f", label={self._graph_label()}" if self._graph_label() else "") + "];",
             f'  node [fontname={quote(s.fontname)}, fontsize={s.fontsize:g}, '
             f'fontcolor="{s.text_color}", color="{s.border_color}"];',

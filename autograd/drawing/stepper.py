@@ -31,6 +31,8 @@ from .render import INSTALL_HINT, RenderError, find_renderer
 from .style import Style, default_style
 
 FRAME_FORMATS = ("svg", "png", "dot")
+#: More backprop steps than this is no lecture: step_through refuses by default.
+DEFAULT_MAX_STEPS = 400
 
 
 class Stepper:
@@ -138,9 +140,12 @@ def _no_renderer() -> bool:
 
 def step_through(root: Any, *, style: Style | None = None,
                  max_nodes: int | None = DEFAULT_MAX_NODES, collapse: bool | str = "auto",
-                 clusters: bool = True, layers: bool = False, renderer: str | None = None
-                 ) -> Stepper:
-    """Backprop of ``root`` frame by frame (see the module doc); options as ``draw``."""
+                 clusters: bool = True, layers: bool = False, renderer: str | None = None,
+                 max_steps: int | None = DEFAULT_MAX_STEPS) -> Stepper:
+    """Backprop of ``root`` frame by frame (see the module doc); options as ``draw``.
+
+    A graph with more than ``max_steps`` ops raises ValueError instead of
+    building thousands of frames (``max_steps=None`` lifts the limit)."""
     if style is not None and not isinstance(style, Style):
         raise TypeError(f"step_through: style must be an autograd.drawing.Style, got "
                         f"{type(style).__name__}")
@@ -148,6 +153,10 @@ def step_through(root: Any, *, style: Style | None = None,
         raise ValueError(f"step_through: renderer must be 'dot', 'graphviz-pure', 'none' or "
                          f"None, got {renderer!r}")
     t = trace(root, "step_through")
+    if max_steps is not None and len(t.steps) > max_steps:
+        raise ValueError(f"step_through: the graph has {len(t.steps)} backprop steps, more than "
+                         f"max_steps={max_steps}; step through a smaller expression, draw this "
+                         f"one with autograd.draw(root, 'backward'), or pass max_steps=None")
     p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
     s = style or default_style()
     moments = [Progress(k) for k in range(len(t.steps) + 1)]
