@@ -29,7 +29,8 @@ from autograd.drawing import find_renderer
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--mute-audio", "--remote-debugging-pipe"]
+         "--disable-extensions", "--mute-audio", "--disable-dev-shm-usage",
+         "--remote-debugging-pipe"]
 
 
 def _chromium() -> str | None:
