@@ -221,11 +221,12 @@ def test_graphviz_pure_renders_svg_and_png_without_dot(no_dot_on_path: None,
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     assert width > 300 and height > 100
-    for suffix in (".svg", ".png", ".dot", ".gv"):
+    for suffix in (".svg", ".png", ".dot", ".gv", ".jpg"):
         out = d.save(tmp_path / f"f{suffix}")
         assert out.stat().st_size > 100
     assert (tmp_path / "f.dot").read_text(encoding="utf-8") == d.source
     assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "f.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
     with pytest.raises(RenderError, match="cannot make 'pdf'"):
         d.save(tmp_path / "f.pdf")
 
@@ -243,6 +244,7 @@ def test_renders_in_a_fresh_process_with_an_empty_path(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "graphviz-pure"
     assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "f.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
 
 
 def test_jupyter_display_without_renderer_shows_dot_and_what_to_install(

@@ -14,7 +14,8 @@ from .style import Style, default_style
 #: Above this many Graphviz nodes a drawing collapses neurons, then cuts off.
 DEFAULT_MAX_NODES = 300
 
-SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
+                  ".jpg": "jpeg", ".jpeg": "jpeg"}
 
 
 def svg_body(svg: str) -> str:
@@ -59,7 +60,8 @@ class Drawing:
         return render(self.source, "pdf", self.renderer)
 
     def save(self, path: str | Path) -> Path:
-        """Write the drawing; the format comes from the suffix (.svg .png .pdf .dot .gv)."""
+        """Write the drawing; the format comes from the suffix (.svg .png .pdf .dot .gv
+        .jpg); a format the renderer cannot make raises RenderError saying so."""
         path = Path(path)
         fmt = SUFFIX_FORMATS.get(path.suffix.lower())
         if fmt is None:
@@ -71,8 +73,8 @@ class Drawing:
         elif fmt == "svg":
             path.write_text(self.svg(), encoding="utf-8")
         else:
-            data = self.png() if fmt == "png" else self.pdf()
-            path.write_bytes(data)
+            dpi = 144 if fmt in ("png", "jpeg") else None
+            path.write_bytes(render(self.source, fmt, self.renderer, dpi=dpi))
         return path
 
     # -- Jupyter -------------------------------------------------------------------
