@@ -132,7 +132,8 @@ class DotWriter:
         return f'<td align="{align}"{fixed}>{body}</td>'
 
     def _node_state(self, i: int) -> str:
-        """``active`` (receives now), ``done`` (gradient final), ``pending`` or ``""``."""
+        """``receiving`` (gets a contribution now), ``done`` (gradient final), ``pending``,
+        or ``""`` outside a step-through."""
         if self.progress is None:
             return ""
         if self.active is not None and any(u.dst == self.active and self._finished(u)
