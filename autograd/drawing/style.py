@@ -2,8 +2,10 @@
 
 Every drawing reads one :class:`Style`. The default is made for a projector
 and for greyscale print: dark text on white, forward edges solid and black,
-backward edges dashed in a dark orange that stays distinct from black when
-printed grey, the active step of a step-through drawn thick.
+backward edges (dashed in the "both" view) in a dark orange that prints as a
+mid grey, gradients not known yet in a light grey, the active step of a
+step-through drawn thick on a strong yellow that prints darker than the pale
+green of finished nodes.
 
 Change it per drawing (``draw(f, style=Style(number_format="{:.2f}"))``) or for
 the whole session (``autograd.drawing.set_default_style(...)``).
@@ -30,10 +32,10 @@ class Style:
     op_fill: str = "#e6e6e6"
     border_color: str = "#333333"
     forward_color: str = "#111111"
-    grad_color: str = "#b3500b"
-    pending_color: str = "#8a8a8a"
-    active_fill: str = "#ffd27f"
-    done_fill: str = "#d9efd9"
+    grad_color: str = "#a04000"
+    pending_color: str = "#a6a6a6"
+    active_fill: str = "#ffc34d"
+    done_fill: str = "#e3f2e3"
     cluster_color: str = "#8a8a8a"
     background: str = "white"
     rankdir: str = "LR"
