@@ -106,6 +106,31 @@ def test_shared_subexpressions_are_generated():
     assert sum(found) >= 20
 
 
+@pytest.mark.parametrize("make, error, pattern", [
+    (lambda: expressions(ops=["tanh", "nope"]), ValueError, r"unknown op 'nope'"),
+    (lambda: expressions(ops=[]), ValueError, r"ops is empty"),
+    (lambda: expressions(variables=0), ValueError, r"at least 1"),
+    (lambda: expressions(variables="xy"), TypeError, r"not a str"),
+    (lambda: expressions(variables=["x", "x"]), ValueError, r"duplicate"),
+    (lambda: expressions(variables=["2x"]), ValueError, r"identifiers"),
+    (lambda: expressions(variables={"x": math.nan}), ValueError, r"'x' = nan"),
+    (lambda: expressions(max_depth=0), ValueError, r"max_depth"),
+    (lambda: mlps(activation="leaky_relu"), ValueError, r"unary op without parameters"),
+])
+def test_strategy_arguments_are_checked(make, error, pattern):
+    with pytest.raises(error, match=pattern):
+        make()
+
+
+def test_an_expression_names_wrong_arguments():
+    expr = Expression(("x", "y"), (1.0, 2.0), ())
+    with pytest.raises(TypeError, match=r"missing \['y'\], unexpected \['z'\]"):
+        expr(x=1.0, z=2.0)
+    with pytest.raises(TypeError, match=r"takes 2 input\(s\)"):
+        expr(1.0)
+    assert expr(3.0, 4.0).data == 3.0  # no ops: the first variable
+
+
 # -- every op against central differences ---------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(OPS))
@@ -119,7 +144,7 @@ def test_every_op_matches_central_differences(name, data):
 
 # -- random DAGs -------------------------------------------------------------------------
 
-@examples(24)
+@examples(32)
 @given(expressions(variables=3))
 def test_random_dags_match_central_differences(expr):
     assert_gradients_match(expr, expr.inputs)
