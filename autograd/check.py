@@ -276,7 +276,6 @@ def gradcheck(fn: Fn, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-6,
     via_grad = list(grad(out, leaves))
     for x in leaves:
         x.grad = 0.0
-    out.zero_grad()
     out.backward(0.0)
     zeroed = [x.grad for x in leaves]
 
