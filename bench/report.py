@@ -101,9 +101,16 @@ def summarize_engine(workload: str, outcomes: list[dict[str, Any]], clock: str
                      ) -> dict[str, Any]:
     """Medians (and min/max) of one engine over its runs of one case."""
     i = CLOCKS[clock]
+    memory = {o["kind"]: o for o in outcomes if o.get("kind")}
+    outcomes = [o for o in outcomes if not o.get("kind")]
     ok = [o["result"] for o in outcomes if o.get("ok")]
     failed = [o for o in outcomes if not o.get("ok")]
     out: dict[str, Any] = {"runs": len(ok), "error": None}
+    for kind, o in memory.items():
+        out[f"memory_{kind}"] = ({"peak_bytes": o["result"]["peak_bytes"],
+                                  "bytes_per_node": o["result"]["bytes_per_node"],
+                                  "nodes": o["result"]["nodes"]} if o.get("ok")
+                                 else {"error": o.get("error"), "detail": o.get("detail")})
     if failed and not ok:
         first = failed[0]
         out["error"] = first.get("error", "failed")
@@ -122,10 +129,6 @@ def summarize_engine(workload: str, outcomes: list[dict[str, Any]], clock: str
         out["nodes"] = first["nodes"]
         out["terms"] = first["terms"]
         out["ns_per_node"] = out["median"] / first["nodes"] * 1e9
-        measured = [r for r in ok if "peak_bytes" in r]
-        if measured:
-            out["peak_bytes"] = measured[0]["peak_bytes"]
-            out["bytes_per_node"] = measured[0]["bytes_per_node"]
     if workload == "W3":
         out["steps"] = first["steps"]
         out["final_accuracy"] = first["final_accuracy"]
@@ -186,9 +189,13 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, bool | None, str]]:
     for row in rows:
         if row["workload"] == "W2":
             c = row["engines"].get("chainrule", {})
-            if "bytes_per_node" in c:
-                out.append(("W2 at most 200 bytes per node", c["bytes_per_node"] <= 200,
-                            f"{c['bytes_per_node']:.0f} B/node"))
+            heap, rss = c.get("memory_tracemalloc", {}), c.get("memory_rss", {})
+            if heap.get("bytes_per_node") is not None:
+                also = (f"; resident memory: {rss['bytes_per_node']:.0f} B/node"
+                        if rss.get("bytes_per_node") is not None else "")
+                out.append(("W2 at most 200 bytes per node", heap["bytes_per_node"] <= 200,
+                            f"{heap['bytes_per_node']:.0f} B/node allocated by Python "
+                            f"(tracemalloc){also}"))
     return out
 
 
@@ -206,6 +213,17 @@ def _cell_time(e: dict[str, Any] | None, spread: bool) -> str:
     return text
 
 
+def _cell_memory(mem: dict[str, Any] | None) -> str:
+    if mem is None:
+        return "not measured"
+    if mem.get("error"):
+        return str(mem["error"])
+    if mem["peak_bytes"] is None:
+        return "too small to see"
+    return (f"{fmt_bytes(mem['peak_bytes'])} = {mem['bytes_per_node']:.0f} B/node "
+            f"({mem['nodes']:,} nodes)")
+
+
 def table_rows(rows: list[dict[str, Any]], spread: bool = False) -> list[list[str]]:
     """[workload, chainrule, micrograd, ratio] cells for every line of the table."""
     out = []
@@ -221,13 +239,16 @@ def table_rows(rows: list[dict[str, Any]], spread: bool = False) -> list[list[st
                                                if e and "ns_per_node" in e else "")
                      for e in (c, m)]
             out.append([f"{name}: build + backward", *cells, fmt_ratio(row["ratio"])])
-            mem = [f"{fmt_bytes(e['peak_bytes'])} = {e['bytes_per_node']:.0f} B/node "
-                   f"({e['nodes']:,} nodes)" if e and "peak_bytes" in e else "—"
-                   for e in (c, m)]
-            ratio = None
-            if c and m and "peak_bytes" in c and "peak_bytes" in m:
-                ratio = m["peak_bytes"] / c["peak_bytes"]
-            out.append([f"{name}: peak memory (tracemalloc)", *mem, fmt_ratio(ratio)])
+            for kind, title in (("rss", "peak resident memory growth"),
+                                ("tracemalloc", "peak bytes allocated (tracemalloc)")):
+                mems = [(e or {}).get(f"memory_{kind}") for e in (c, m)]
+                if not any(mems):
+                    continue
+                cells = [_cell_memory(mem) for mem in mems]
+                ratio = None
+                if all(mem and mem.get("peak_bytes") for mem in mems):
+                    ratio = mems[1]["peak_bytes"] / mems[0]["peak_bytes"]  # type: ignore[index]
+                out.append([f"{name}: {title}", *cells, fmt_ratio(ratio)])
         elif w == "W3":
             cells = [_cell_time(e, spread) + (f" ({e['steps']} steps)"
                                                if e and "steps" in e else "")
@@ -289,7 +310,12 @@ def notes(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         for name, e in r["engines"].items():
             if e.get("error"):
                 lines.append(f"{r['label']}, {name}: {e['error']} — {e.get('detail', '')}")
-            elif e.get("error_runs"):
+            for kind in ("rss", "tracemalloc"):
+                mem = e.get(f"memory_{kind}") or {}
+                if mem.get("error"):
+                    lines.append(f"{r['label']}, {name}, memory ({kind}): {mem['error']} — "
+                                 f"{mem.get('detail', '')}")
+            if e.get("error_runs"):
                 lines.append(f"{r['label']}, {name}: {e['error_runs']} run(s) failed")
     if meta.get("extra_notes"):
         lines += meta["extra_notes"]

@@ -5,7 +5,9 @@ are interleaved (run 1 of every case for both engines, then run 2, ...), the
 engine that goes first alternating from run to run, so that a change in the
 machine's load hits both engines alike. A case an engine fails for a
 deterministic reason (RecursionError, MemoryError, timeout, crash) is not
-repeated for that engine. The table shows medians and micrograd ÷ chainrule.
+repeated for that engine. W2's memory is measured after the timed runs, once
+per engine, in processes of its own. The table shows medians and
+micrograd ÷ chainrule.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ CLOCK_NOTES = {
 }
 
 Outcome = dict[str, Any]
+#: W2's memory measurements per engine. tracemalloc makes micrograd's recursive
+#: backward quadratically slow in the graph depth (18 s at 30,000 terms, past
+#: any timeout at 100,000), so micrograd gets the resident-memory one only.
+MEMORY_KINDS = {"chainrule": ("rss", "tracemalloc"), "micrograd": ("rss",)}
 
 
 def run_worker(engine: str, case: Case, params: dict[str, Any], *, timeout: float,
@@ -80,24 +86,37 @@ def measure_all(selected: list[Case], runs: int, engines: tuple[str, ...], *,
             for engine in order:
                 if (case.id, engine) in stopped:
                     continue
-                params = dict(case.params[engine])
-                if case.workload == "W2":
-                    params["memory"] = r == 0  # tracemalloc is slow; bytes barely vary
-                t0 = time.perf_counter()
-                outcome = run_worker(engine, case, params, timeout=timeout,
-                                     recursion_limit=recursion_limit,
-                                     mem_limit_gb=mem_limit_gb)
+                outcome = _one(engine, case, dict(case.params[engine]), f"run {r + 1}/{runs}",
+                               timeout, recursion_limit, mem_limit_gb, progress)
                 outcome["run"] = r
                 outcomes[case.id][engine].append(outcome)
                 if not outcome.get("ok"):
                     stopped.add((case.id, engine))
-                if progress:
-                    what = ("ok" if outcome.get("ok") else
-                            f"{outcome['error']} ({outcome.get('detail', '')[:80]})")
-                    print(f"[run {r + 1}/{runs}] {case.label:<40} {engine:<9} {what} "
-                          f"({fmt_seconds(time.perf_counter() - t0)} with start-up)",
-                          file=sys.stderr, flush=True)
+    for case in selected:  # W2's memory, once per engine, each in a fresh process
+        if case.workload != "W2":
+            continue
+        for engine in engines:
+            for kind in MEMORY_KINDS[engine]:
+                params = dict(case.params[engine], memory=kind)
+                outcome = _one(engine, case, params, kind, timeout, recursion_limit,
+                               mem_limit_gb, progress)
+                outcome["kind"] = kind
+                outcomes[case.id][engine].append(outcome)
     return outcomes
+
+
+def _one(engine: str, case: Case, params: dict[str, Any], what: str, timeout: float,
+         recursion_limit: int, mem_limit_gb: float, progress: bool) -> Outcome:
+    t0 = time.perf_counter()
+    outcome = run_worker(engine, case, params, timeout=timeout,
+                         recursion_limit=recursion_limit, mem_limit_gb=mem_limit_gb)
+    if progress:
+        status = ("ok" if outcome.get("ok") else
+                  f"{outcome['error']} ({outcome.get('detail', '')[:80]})")
+        print(f"[{what}] {case.label:<34} {engine:<9} {status} "
+              f"({fmt_seconds(time.perf_counter() - t0)} with start-up)",
+              file=sys.stderr, flush=True)
+    return outcome
 
 
 def _check_micrograd() -> None:
@@ -125,6 +144,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--engines", default=",".join(ENGINES), help=argparse.SUPPRESS)
     p.add_argument("--json", metavar="PATH", help="write every outcome and the summary here")
     p.add_argument("--markdown", action="store_true", help="print the README table")
+    p.add_argument("--report", metavar="PATH",
+                   help="measure nothing: print the table of a file written by --json")
     p.add_argument("--clock", choices=sorted(CLOCKS), default="cpu",
                    help="which time the table reports (default: cpu)")
     p.add_argument("--timeout", type=float, default=300.0,
@@ -153,8 +174,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def report_saved(path: str, clock: str, markdown: bool) -> int:
+    """Print the table of a run saved with ``--json`` (summarised again with ``clock``)."""
+    try:
+        saved = json.loads(Path(path).read_text())
+        selected = [Case(**c) for c in saved["cases"]]
+        meta, outcomes = saved["meta"], saved["outcomes"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        sys.exit(f"bench: cannot read {path} as the output of --json: {e}")
+    meta.update(clock=clock, clock_note=CLOCK_NOTES[clock], markdown=markdown)
+    rows = summarize(selected, outcomes, clock)
+    print(render_markdown(rows, meta) if markdown else render_text(rows, meta))
+    return 1 if any(r.get("agree") is False for r in rows) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.report:
+        return report_saved(args.report, args.clock, args.markdown)
     assert args.scale in SCALES
     if "micrograd" in args.engines:
         _check_micrograd()
@@ -181,8 +218,12 @@ def main(argv: list[str] | None = None) -> int:
             "W2 nodes are the Value objects in the graph under the sum, leaves "
             "included (chainrule: 2n leaves + n products + 1 n-ary sum; micrograd: "
             "2n leaves + n products + n binary additions + the 0 that sum() starts "
-            "from). Peak bytes: tracemalloc, while building and backpropagating, in "
-            "the first run.",
+            "from). Memory, each in a fresh process of its own: how far the peak "
+            "resident memory (ru_maxrss) rises above the resident memory before the "
+            "build, and (chainrule only) the peak of the bytes Python allocates "
+            "(tracemalloc) while building and backpropagating. tracemalloc makes "
+            "micrograd's recursive backward quadratically slow in the graph depth "
+            "(18 s at 30,000 terms), so micrograd is measured by RSS only.",
         ],
     }
     if args.json:

@@ -41,15 +41,20 @@ def test_w1_chain_both_engines_match_the_chain_rule_by_hand() -> None:
         assert disagreements("W1", c, m) == []
 
 
-def test_w2_wide_exact_gradients_and_node_counts() -> None:
+def test_w2_wide_exact_gradients_node_counts_and_memory() -> None:
     n = 200
     c, m = w2_wide(CHAINRULE, n), w2_wide(MICROGRAD, n)
     assert disagreements("W2", c, m) == []
-    for r in (c, m):
-        assert r["grad_error"] == 0.0  # ∂s/∂a_i = b_i exactly
-        assert r["peak_bytes"] > 0 and r["bytes_per_node"] == r["peak_bytes"] / r["nodes"]
     assert c["nodes"] == 3 * n + 1  # 2n leaves, n products, one n-ary sum
     assert m["nodes"] == 4 * n + 1  # 2n leaves, n products, n additions, sum()'s 0
+    for engine in (CHAINRULE, MICROGRAD):
+        heap = w2_wide(engine, n, memory="tracemalloc")
+        assert heap["grad_error"] == 0.0  # ∂s/∂a_i = b_i exactly
+        assert heap["peak_bytes"] > 0
+        assert heap["bytes_per_node"] == heap["peak_bytes"] / heap["nodes"]
+        rss = w2_wide(engine, n, memory="rss")  # too small to pass pytest's peak: None
+        assert rss["peak_bytes"] is None or rss["peak_bytes"] >= 0
+        assert "times" not in heap and "times" not in rss
 
 
 def test_w3_same_start_same_losses_and_the_loss_decreases() -> None:
@@ -92,10 +97,22 @@ def test_run_py_end_to_end(tmp_path: Path) -> None:
     for case_id, by_engine in data["outcomes"].items():
         for engine in ("chainrule", "micrograd"):
             runs = by_engine[engine]
-            assert len(runs) == 1 and runs[0]["ok"], (case_id, engine, runs)
+            timed = [o for o in runs if "kind" not in o]
+            assert len(timed) == 1 and all(o["ok"] for o in runs), (case_id, engine, runs)
+            kinds = sorted(o["kind"] for o in runs if "kind" in o)
+            if case_id.startswith("W2"):
+                assert kinds == (["rss", "tracemalloc"] if engine == "chainrule" else ["rss"])
+            else:
+                assert kinds == []
     assert all(row["agree"] for row in data["summary"])
     assert "micrograd ÷ chainrule" in proc.stdout
     assert "W3 moons" in proc.stdout and "ENGINES DISAGREE" not in proc.stdout
+    again = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--report",
+                            str(out), "--markdown"], capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("| workload | chainrule | micrograd 0.1.0 |")
+    assert all(f"| {c.label}" in again.stdout for c in cases("tiny"))
 
 
 def test_a_failing_worker_is_reported_not_raised() -> None:
