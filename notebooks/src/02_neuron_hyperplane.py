@@ -65,14 +65,22 @@ best = max(correct(w1, w2, b) for w1 in steps for w2 in steps for b in steps)
 print(f"best over {len(steps) ** 3} neurons (w1, w2, b on a grid): {best} of 4 correct")
 
 # %% [markdown]
-# Training one neuron with the hinge loss confirms it: it settles at 3 of 4 at
-# best (here the loss cannot go below what the contradiction allows).
+# Training does no better. For the hinge loss there is even a one-line
+# bound: the four margins $m_n = y_n s_n$ add up to
+# $-b + (w_2 + b) + (w_1 + b) - (w_1 + w_2 + b) = 0$, and
+# $\max(0, 1 - m) \ge 1 - m$, so the mean hinge loss is at least
+# $\frac14\sum_n (1 - m_n) = 1$, with equality for *every* neuron whose
+# margins are all $\le 1$ (e.g. $\mathbf w = 0, b = 0$, a neuron that says
+# nothing). The minimum is a flat region and gradient descent stops wherever
+# it enters it — here at a neuron that gets 3 of 4 right:
 
 # %%
 single = nn.MLP(2, [1], seed=0)
 history = nn.fit(single, X, y, loss="hinge", optimizer=nn.optim.SGD(single.parameters(), lr=0.1),
                  epochs=200, progress=False)
-print(f"final hinge loss {history['loss'][-1]:.3f}, accuracy {history['accuracy'][-1]:.2f}")
+print(f"final hinge loss {history['loss'][-1]:.6f}, accuracy {history['accuracy'][-1]:.2f}")
+print("weights and bias:", [round(p.data, 6) for p in single.parameters()])
+print("margins:", [round(t * single(p).data, 6) for p, t in zip(X, y)])
 
 # %% [markdown]
 # ## A hidden layer bends the space
