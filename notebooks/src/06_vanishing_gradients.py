@@ -99,7 +99,7 @@ plt.show()
 # %% [markdown]
 # The sigmoid network's first layer receives a gradient orders of magnitude
 # smaller than its last one: with one learning rate for all, the first layers
-# barely move. With ReLU the sizes stay within a small factor.
+# barely move. With ReLU they stay within about one order of magnitude.
 #
 # ## Why zero-mean inputs matter
 #
