@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from .backprop import topological_order
+from .drawing.drawing import SUFFIX_FORMATS
 from .expr import (
     FUNCTIONS,
     MAX_DEPTH,
@@ -38,9 +40,9 @@ from .expr import (
 from .ops import TABLE
 from .value import Value
 
-DRAW_SUFFIXES = (".svg", ".png", ".dot", ".gv", ".pdf")
-"""Output formats of ``draw -o``, chosen by the file's suffix (.pdf needs a
-renderer that can write PDF)."""
+DRAW_SUFFIXES = tuple(SUFFIX_FORMATS)
+"""Output formats of ``draw -o``: those of ``Drawing.save``, chosen by the
+file's suffix (.pdf needs a renderer that can write PDF)."""
 HTML_SUFFIXES = (".html", ".htm")
 DEMO_EXPRESSION = "f = (u+v)*w"
 DEMO_VALUES = {"u": 2.0, "v": 3.0, "w": 4.0}
@@ -112,8 +114,8 @@ nodes, {depth} levels of nesting, constant exponents up to ±{exponent:g}.
 
 Every variable needs a value NAME=NUMBER (2, -0.5, 1e-3, 1/3, inf, nan);
 values for names the expression does not use are ignored with a warning.
-The output format comes from the suffix of -o: .svg .png .dot/.gv, .pdf when
-the renderer can; -o - (or no -o) writes the DOT text to stdout.
+The output format comes from the suffix of -o: {suffixes} (.pdf
+when the renderer can); -o - (or no -o) writes the DOT text to stdout.
 """
 
 DRAW_EXAMPLES = """\
@@ -130,7 +132,8 @@ examples:
 def _draw_parser(prog: str) -> _Parser:
     p = _Parser(prog=f"{prog} draw",
                 description=DRAW_HELP.format(length=MAX_LENGTH, nodes=MAX_NODES,
-                                             depth=MAX_DEPTH, exponent=MAX_EXPONENT),
+                                             depth=MAX_DEPTH, exponent=MAX_EXPONENT,
+                                             suffixes=" ".join(DRAW_SUFFIXES)),
                 epilog=DRAW_EXAMPLES.format(prog=f"{prog} draw"),
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_expression_arguments(p)
@@ -139,7 +142,7 @@ def _draw_parser(prog: str) -> _Parser:
                         "arrows reversed, local derivatives and contributions; "
                         "both: overlaid (default: forward)")
     p.add_argument("-o", "--output", metavar="FILE", default=None,
-                   help="write the drawing here (.svg .png .dot .gv .pdf; '-' for DOT "
+                   help="write the drawing here (.svg .png .pdf .dot ...; '-' for DOT "
                         "on stdout, the default)")
     p.add_argument("--step-through", metavar="HTML", default=None,
                    help="also write the backprop step-through player (one frame per "
@@ -241,13 +244,15 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
     drawing = draw(root, direction=args.direction, title=args.title, renderer=args.renderer)
     stepper = None
     if args.step_through is not None or args.frames is not None:
-        # A fresh graph: the player runs backprop itself, step by step.
-        stepper = step_through(_graph(expression, values, name), renderer=args.renderer)
-        if len(stepper) > args.max_frames:
-            raise UsageError(f"the step-through would have {len(stepper)} frames (one per "
+        frames = 1 + sum(1 for node in topological_order(root) if node.op)  # seed + steps
+        if frames > args.max_frames:
+            raise UsageError(f"the step-through would have {frames} frames (one per "
                              f"backprop step, each rendered by Graphviz), more than "
                              f"--max-frames {args.max_frames}; raise it, or step through "
                              "a smaller expression")
+        # A fresh graph: the player runs backprop itself, step by step.
+        stepper = step_through(_graph(expression, values, name), renderer=args.renderer,
+                               max_steps=None)
     to_stdout = output == "-" or (output is None and stepper is None)
     written: list[str] = []
     if to_stdout:
@@ -323,8 +328,6 @@ def _print_result(root: Value, expression: Expression, out: TextIO) -> None:
 
 
 def _leaves(root: Value) -> list[Value]:
-    from .backprop import topological_order
-
     return [n for n in topological_order(root) if not n.op]
 
 

@@ -84,10 +84,11 @@ def test_the_three_directions_differ_and_dot_is_the_default_output(tmp_path: Pat
 
 def test_png_and_svg_render_without_dot_on_path(tmp_path: Path) -> None:
     """pip alone: PATH holds no Graphviz; the renderer installed with the package is used."""
-    for out in ("f.png", "f.svg"):
+    for out in ("f.png", "f.svg", "f.jpg"):
         p = run(tmp_path, "draw", *LECTURE, "-d", "backward", "-o", out, path="/nonexistent")
         assert p.returncode == 0, p.stderr
     assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "f.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
     assert "<svg" in (tmp_path / "f.svg").read_text(encoding="utf-8")
 
 
@@ -129,10 +130,10 @@ def test_without_any_renderer(tmp_path: Path) -> None:
     assert "digraph" in (tmp_path / "s.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["f.jpg", "f", "f.svg.bak", "f.html"])
+@pytest.mark.parametrize("name", ["f.gif", "f", "f.svg.bak", "f.html"])
 def test_unknown_output_suffix(tmp_path: Path, name: str) -> None:
     p = run(tmp_path, "draw", *LECTURE, "-o", name)
-    assert_refused(p, f"output file {name!r}", "use one of .svg .png .dot .gv .pdf")
+    assert_refused(p, f"output file {name!r}", "use one of .svg .png .pdf .dot .gv")
     assert list(tmp_path.iterdir()) == []
 
 
