@@ -8,7 +8,7 @@ recording.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import NamedTuple
 
@@ -27,34 +27,28 @@ current: ContextVar[Mode] = ContextVar("chainrule_mode", default=NORMAL)
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
+def _changed(**fields: bool) -> Iterator[None]:
+    token = current.set(current.get()._replace(**fields))
+    try:
+        yield
+    finally:
+        current.reset(token)
+
+
+def no_grad() -> AbstractContextManager[None]:
     """Ops inside build no graph: results are plain leaves (as ``torch.no_grad``)."""
-    token = current.set(current.get()._replace(grad_enabled=False))
-    try:
-        yield
-    finally:
-        current.reset(token)
+    return _changed(grad_enabled=False)
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> AbstractContextManager[None]:
     """Record again inside a ``no_grad()`` block."""
-    token = current.set(current.get()._replace(grad_enabled=True))
-    try:
-        yield
-    finally:
-        current.reset(token)
+    return _changed(grad_enabled=True)
 
 
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
+def detect_anomaly() -> AbstractContextManager[None]:
     """The first op whose value (forward) or gradient (backward) is nan raises
     :class:`AnomalyError` naming the op and its inputs."""
-    token = current.set(current.get()._replace(anomaly=True))
-    try:
-        yield
-    finally:
-        current.reset(token)
+    return _changed(anomaly=True)
 
 
 def is_grad_enabled() -> bool:
