@@ -179,7 +179,8 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, bool | None, str]]:
         if "rss_flat" in c:
             out.append(("resident memory flat over the W3 steps", c["rss_flat"],
                         f"+{fmt_bytes(c['rss_growth_max'])} from step 10 to step "
-                        f"{c['steps']} (flat: at most +{fmt_bytes(RSS_FLAT_BYTES)})"))
+                        f"{c['steps']}, the most of any run; flat means at most "
+                        f"+{fmt_bytes(RSS_FLAT_BYTES)}"))
     w1 = by_case.get(f"W1-{10**6}")
     if w1:
         c = w1["engines"].get("chainrule", {})
@@ -257,12 +258,11 @@ def table_rows(rows: list[dict[str, Any]], spread: bool = False) -> list[list[st
             acc = [f"{e['final_accuracy']:.0%} after {e['steps']} steps"
                    if e and "final_accuracy" in e else "—" for e in (c, m)]
             out.append([f"{name}: final accuracy", *acc, ""])
-            rss = [f"{fmt_bytes(e['rss_first'])} → {fmt_bytes(e['rss_last'])} "
-                   f"(+{fmt_bytes(e['rss_growth_max'])} after step 10"
-                   f"{': flat' if e['rss_flat'] else ': GROWS'})"
-                   if e and "rss_flat" in e and e["steps"] > 10 else
-                   (f"{fmt_bytes(e['rss_first'])} → {fmt_bytes(e['rss_last'])}"
-                    if e and "rss_first" in e else "—")
+            rss = [f"{fmt_bytes(e['rss_first'])} after step 1, {fmt_bytes(e['rss_last'])} "
+                   f"after step {e['steps']}"
+                   + (f" (+{fmt_bytes(e['rss_growth_max'])} since step 10: "
+                      f"{'flat' if e['rss_flat'] else 'GROWS'})" if e["steps"] > 10 else "")
+                   if e and "rss_first" in e else "—"
                    for e in (c, m)]
             out.append([f"{name}: resident memory (RSS) over the steps", *rss, ""])
         else:
@@ -298,7 +298,8 @@ def notes(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     lines = [f"Command: `{meta['command']}` ({meta['scale']} scale). {meta['runs']} run(s) per "
              f"engine and case, each in a fresh process, engines interleaved; medians of "
              f"{meta['clock']} time ({meta['clock_note']}). Python {meta['python']}, "
-             f"{meta['machine']}, {meta['date']}."]
+             f"{meta['machine']}, {meta['date']}"
+             + (f", chainrule at {meta['revision']}" if meta.get("revision") else "") + "."]
     agree = [r for r in rows if r.get("agree")]
     disagree = [r for r in rows if r.get("agree") is False]
     if agree:

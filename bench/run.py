@@ -119,6 +119,22 @@ def _one(engine: str, case: Case, params: dict[str, Any], what: str, timeout: fl
     return outcome
 
 
+def engine_revision() -> str:
+    """The git commit of the code measured, and whether autograd/ or nn/ had
+    uncommitted changes (the table then describes a working tree, not a commit)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd", "nn"],
+                               cwd=ROOT, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown revision"
+    if not head:
+        return "unknown revision"
+    return f"commit {head}" + (" with uncommitted changes in autograd/ or nn/" if dirty else "")
+
+
 def _check_micrograd() -> None:
     try:
         version = metadata.version("micrograd")
@@ -197,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         _check_micrograd()
     selected = [c for c in cases(args.scale) if c.workload in args.workloads]
     started = time.perf_counter()
+    revision = engine_revision()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     outcomes = measure_all(selected, args.runs, args.engines, timeout=args.timeout,
                            recursion_limit=args.recursion_limit,
@@ -210,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores"
                    + (f", load average {load:.1f} at the start" if load is not None else ""),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "revision": revision,
         "markdown": args.markdown, "seconds": time.perf_counter() - started,
         "extra_notes": [
             "micrograd 0.1.0 has no tanh: W1 adds one in micrograd's style "
