@@ -114,6 +114,29 @@ assert worst <= 1e-15, worst
 print("largest difference:", worst)
 
 # %% [markdown]
+# The same computation drawn backwards: each neuron is a dashed box
+# ($w\cdot x + b$, then softplus), each edge carries its local derivative and
+# its contribution, and the `grad` of every weight is the number in the
+# table. The inputs are used by both hidden neurons, so their gradients are
+# sums of two contributions.
+
+# %%
+import autograd
+from autograd import Value
+
+for j, neuron in enumerate(model.layers[0].neurons):
+    for i, w in enumerate(neuron.w):
+        w.label = f"W1[{j}][{i}]"
+    neuron.b.label = f"b1[{j}]"
+for j, w in enumerate(model.layers[1].neurons[0].w):
+    w.label = f"W2[{j}]"
+model.layers[1].neurons[0].b.label = "b2"
+xs = [Value(v, label=f"x{i + 1}") for i, v in enumerate(x)]
+drawn = nn.losses.l2(model(xs), y)
+drawn.label = "L"
+autograd.draw(drawn, direction="backward")
+
+# %% [markdown]
 # ## Matrix form, for a batch
 #
 # Stack $N$ inputs as the rows of $X \in \mathbb R^{N\times 3}$ and sum the
