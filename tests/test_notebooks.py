@@ -80,9 +80,15 @@ def test_committed_notebook_is_built_from_its_source(source: Path) -> None:
     assert [(c.cell_type, c.source) for c in committed.cells] == \
         [(c.cell_type, c.source) for c in fresh.cells], \
         f"{path.name} is stale: run python notebooks/build.py {source.stem[:2]}"
+    nbformat.validate(committed)
     code = [c for c in committed.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code), f"{path.name} was not executed"
     assert any(c.outputs for c in code)
+    assert not any(o.output_type == "error" for c in code for o in c.outputs)
+    text = path.read_text(encoding="utf-8")
+    assert str(ROOT) not in text, f"{path.name} shows a path of the machine it was built on"
+    if "%matplotlib inline" in text:  # plots are embedded, so a Git host shows them
+        assert '"image/png"' in text
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=IDS)
