@@ -149,6 +149,21 @@ stepper
 stepper[1]
 
 # %% [markdown]
-# **Try it.** Change `w` to a `Value` used twice, e.g. `F = (U + V) * W + W`:
-# the drawing shows $\partial f/\partial w$ as the *sum* of the contributions
-# of its two uses — the multivariate chain rule.
+# ## A node used twice
+#
+# When a value feeds two operations, its gradient is the *sum* of the
+# contributions through each use (the multivariate chain rule). For
+# $g = (u + v)\cdot w + w$:
+#
+# $$\frac{\partial g}{\partial w} = \underbrace{(u + v)}_{\text{through } \times}
+#   + \underbrace{1}_{\text{through } +} = 5 + 1 = 6 .$$
+#
+# The engine accumulates (`+=`) into `.grad`, and the drawing shows the sum:
+
+# %%
+U, V, W = Value(2.0, label="u"), Value(3.0, label="v"), Value(4.0, label="w")
+G = (U + V) * W + W
+G.label = "g"
+G.backward()
+print(f"g = {G.data}, ∂g/∂w = {W.grad}")
+autograd.draw(G, direction="backward")
