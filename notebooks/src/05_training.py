@@ -76,6 +76,18 @@ for ax, (name, m) in zip(axes, models.items()):
 plt.show()
 
 # %% [markdown]
+# `nn.fit` returns a `History`: one list per quantity (`loss`, `accuracy`,
+# `lr`, and `val_...` with validation data), and `.plot()` draws them:
+
+# %%
+h = histories["SGD + momentum"]
+print(h)
+print("keys:", list(h), "| accuracy, last 5 epochs:", h["accuracy"][-5:])
+ax = h.plot(["loss", "accuracy"])
+ax.set_title("SGD + momentum: history.plot(['loss', 'accuracy'])")
+plt.show()
+
+# %% [markdown]
 # ## Learning-rate schedules
 #
 # A large step early (fast progress), a small one late (settle into a
