@@ -79,6 +79,39 @@ for ax, w in zip(axes, (1, 4, 32)):
 plt.show()
 
 # %% [markdown]
+# ## Over the epochs
+#
+# The old paradigm's tool against overfitting is *early stopping*: watch a
+# validation set during training and stop when it gets worse. The width-32
+# network again, now with 100 of the test points as validation data
+# (`nn.fit(..., validation=...)` evaluates them after every epoch):
+
+# %%
+wide = nn.MLP(2, [32, 1], seed=0)
+h = nn.fit(wide, X_train, y_train, loss="hinge", validation=(X_test[:100], y_test[:100]),
+           optimizer=nn.optim.Adam(wide.parameters(), lr=0.05), epochs=200, progress=False)
+best = min(range(h.epochs), key=h["val_loss"].__getitem__)
+print(f"validation loss is lowest at epoch {best + 1}: {h['val_loss'][best]:.3f} "
+      f"(validation error {1 - h['val_accuracy'][best]:.2f}); at the end "
+      f"{h['val_loss'][-1]:.3f} (validation error {1 - h['val_accuracy'][-1]:.2f})")
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.3))
+left.plot(h["loss"], label="training loss")
+left.plot(h["val_loss"], label="validation loss")
+right.plot([1 - a for a in h["accuracy"]], label="training error")
+right.plot([1 - a for a in h["val_accuracy"]], label="validation error")
+for ax in (left, right):
+    ax.axvline(best, color="grey", ls=":")
+    ax.set_xlabel("epoch")
+    ax.legend()
+plt.show()
+
+# %% [markdown]
+# The validation *loss* climbs once the network is confidently wrong on a
+# few points, while the validation *error* keeps creeping down: stopping at
+# the lowest validation loss would give up accuracy here. What "getting
+# worse" means depends on what you measure.
+
+# %% [markdown]
 # ## An ensemble
 #
 # Train 5 networks of width 8, each on a bootstrap sample of the training
