@@ -47,7 +47,8 @@ def one_step(engine: Chainrule, model: Any, params: list[Any], X: list[list[floa
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="bench/profile_w3.py", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="bench/profile_w3.py",
+                                description="Profile one chainrule W3 step with cProfile.")
     p.add_argument("--top", type=int, default=25, help="how many functions to list")
     p.add_argument("--timed-steps", type=int, default=20,
                    help="steps timed without the profiler for the phase shares")

@@ -147,7 +147,8 @@ def _check_micrograd() -> None:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="bench/run.py", description="Benchmark chainrule "
+                                "against micrograd 0.1.0: workloads W1-W4 of issue 2.")
     size = p.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true",
                       help="smaller sizes and 3 runs (about a minute)")
