@@ -49,7 +49,8 @@ def mean(values: Iterable[Any]) -> Value:
 
 def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = None) -> Value:
     """Σ w_i x_i (+ bias) as one node: inputs are w_1..w_n, x_1..x_n (, b)."""
-    w, x = _values(ws, "dot"), _values(xs, "dot")
+    w = ws if type(ws) is list else _values(ws, "dot")
+    x = xs if type(xs) is list else _values(xs, "dot")
     if len(w) != len(x):
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs")
     if bias is None:

@@ -15,6 +15,7 @@ Signatures, for an op with parameters ``p...`` (fixed when the op is bound):
 - arity 1: ``f(x, *p) -> float`` and ``df(x, y, *p) -> ∂y/∂x``
 - arity 2: ``f(a, b, *p)`` and ``df(a, b, y, *p) -> (∂y/∂a, ∂y/∂b)``
 - variadic (``arity=None``): ``f(xs)`` and ``df(xs, y) -> [∂y/∂x_i ...]``
+  (``xs`` a sequence: a list in ``f``, a tuple in ``df``)
 
 ``y`` is the op's output (a float, or the output Value itself), which makes
 derivatives such as tanh' = 1 - y² cheap and exact.
@@ -91,7 +92,7 @@ class Op:
     def value(self, inputs: Sequence[float]) -> float:
         """The op's value at float ``inputs``."""
         if self.arity is None:
-            return self.f(tuple(inputs))
+            return self.f(list(inputs))
         return self.f(*inputs, *self.params)
 
     def derivatives(self, inputs: Sequence[Any], out: Any) -> tuple[Any, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Sequence
 from typing import Any
 
 from . import floats
@@ -232,7 +233,7 @@ MEAN = Op("mean", "mean", lambda xs: sum(xs, 0.0) / len(xs),
           doc="(1/n) Σ x_i;  1/n each")
 
 
-def _dot(xs: tuple[float, ...]) -> float:
+def _dot(xs: Sequence[float]) -> float:
     n = len(xs) // 2
     return sum(map(operator.mul, xs[:n], xs[n:]), 0.0)
 
@@ -246,7 +247,7 @@ DOT = Op("dot", "·", _dot, _d_dot, arity=None,
          doc="inputs w_1..w_n, x_1..x_n: Σ w_i x_i;  ∂/∂w_i = x_i, ∂/∂x_i = w_i")
 
 
-def _affine(xs: tuple[float, ...]) -> float:
+def _affine(xs: Sequence[float]) -> float:
     n = len(xs) // 2
     return sum(map(operator.mul, xs[:n], xs[n:-1]), xs[-1])
 

@@ -326,7 +326,7 @@ def apply(op: Op, inputs: Iterable[Any]) -> Value:
     if len(datas) != len(xs):  # numbers to lift (or Value subclasses)
         xs = tuple([_lift(x, op) for x in xs])
         datas = [x.data for x in xs]
-    data = op.f(tuple(datas)) if op.arity is None else op.f(*datas, *op.params)
+    data = op.f(datas) if op.arity is None else op.f(*datas, *op.params)
     if type(data) is not float:
         data = to_float(data, f"the value of op {op.name!r}")
     return record(op, data, xs)
