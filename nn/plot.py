@@ -86,8 +86,10 @@ def decision_boundary(model: Any, X: Sequence[Sequence[float]], y: Sequence[Any]
             ax.contour(xs, ys, Z, levels=[t], colors="k", linewidths=1.0)
     px = [p[0] for p in X]
     py = [p[1] for p in X]
-    colours = None if y is None else [float(v) for v in y]
-    ax.scatter(px, py, c=colours, cmap=cmap, edgecolors="k", s=25)
+    if y is None:  # no labels: plain points (a cmap without colours only warns)
+        ax.scatter(px, py, color="0.3", edgecolors="k", s=25)
+    else:
+        ax.scatter(px, py, c=[float(v) for v in y], cmap=cmap, edgecolors="k", s=25)
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
     ax.set_xlabel("x₁")
