@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+import warnings
 
 import matplotlib  # the test extra installs it
 import pytest
@@ -62,6 +63,15 @@ def test_decision_boundary_draws_regions_boundary_and_points() -> None:
     buf = io.BytesIO()
     ax.figure.savefig(buf, format="png")
     assert buf.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_decision_boundary_without_labels_draws_plain_points_without_warnings() -> None:
+    X = [[0.0, 0.0], [2.0, 1.0], [1.0, -1.0], [-1.0, 1.0]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = decision_boundary(linear_model(), X, resolution=20)
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(points) == 1 and [list(p) for p in points[0].get_offsets()] == X
 
 
 def test_decision_boundary_after_training_on_moons() -> None:
