@@ -120,6 +120,16 @@ def find_renderer_safe() -> Any:
         return None
 
 
+def check_options(fn: str, style: Any, renderer: Any) -> None:
+    """The options ``draw`` and ``step_through`` share: a Style and a renderer name."""
+    if style is not None and not isinstance(style, Style):
+        raise TypeError(f"{fn}: style must be an autograd.drawing.Style, got "
+                        f"{type(style).__name__}")
+    if renderer not in (None, "dot", "graphviz-pure", "none"):
+        raise ValueError(f"{fn}: renderer must be 'dot', 'graphviz-pure', 'none' or None, "
+                         f"got {renderer!r}")
+
+
 def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
          max_nodes: int | None = DEFAULT_MAX_NODES, collapse: bool | str = "auto",
          clusters: bool = True, layers: bool = False, edge_labels: bool | None = None,
@@ -145,12 +155,7 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
     if direction not in DIRECTIONS:
         raise ValueError(f"draw: direction must be one of {', '.join(map(repr, DIRECTIONS))}, "
                          f"got {direction!r}")
-    if style is not None and not isinstance(style, Style):
-        raise TypeError(f"draw: style must be an autograd.drawing.Style, got "
-                        f"{type(style).__name__}")
-    if renderer not in (None, "dot", "graphviz-pure", "none"):
-        raise ValueError(f"draw: renderer must be 'dot', 'graphviz-pure', 'none' or None, "
-                         f"got {renderer!r}")
+    check_options("draw", style, renderer)
     t = trace(root, "draw")
     p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
     s = style or default_style()

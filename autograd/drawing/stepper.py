@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .dot import DotWriter, Progress
-from .drawing import DEFAULT_MAX_NODES, Drawing, svg_body
+from .drawing import DEFAULT_MAX_NODES, Drawing, check_options, svg_body
 from .graph import Trace, plan, trace
 from .render import INSTALL_HINT, RenderError, find_renderer
 from .style import Style, default_style
@@ -146,12 +146,7 @@ def step_through(root: Any, *, style: Style | None = None,
 
     A graph with more than ``max_steps`` ops raises ValueError instead of
     building thousands of frames (``max_steps=None`` lifts the limit)."""
-    if style is not None and not isinstance(style, Style):
-        raise TypeError(f"step_through: style must be an autograd.drawing.Style, got "
-                        f"{type(style).__name__}")
-    if renderer not in (None, "dot", "graphviz-pure", "none"):
-        raise ValueError(f"step_through: renderer must be 'dot', 'graphviz-pure', 'none' or "
-                         f"None, got {renderer!r}")
+    check_options("step_through", style, renderer)
     t = trace(root, "step_through")
     if max_steps is not None and len(t.steps) > max_steps:
         raise ValueError(f"step_through: the graph has {len(t.steps)} backprop steps, more than "
