@@ -31,9 +31,13 @@ chromium:
 	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "make: installing Debian's chromium (apt-get) for the step-through browser test"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    chromium >/dev/null || { echo "make: apt-get install chromium FAILED"; exit 1; }; \
+	  ok=; for attempt in 1 2 3; do \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      chromium >/dev/null && { ok=1; break; }; \
+	    echo "make: apt-get install chromium failed (attempt $$attempt of 3)"; sleep 10; \
+	  done; \
+	  [ -n "$$ok" ] || { echo "make: apt-get install chromium FAILED"; exit 1; }; \
 	else \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	  echo "!!! chromium is NOT installed and cannot be (not root, or no apt-get):     !!!"; \
