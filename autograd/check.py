@@ -269,15 +269,24 @@ def gradcheck(fn: Fn, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-6,
         problems.append(f"fn's value at the inputs is {out.data!r}, not a finite number")
         return _finish(where, problems, [], _HEADER, "", 0, raise_exception)
 
-    out.backward()
-    first = [x.grad for x in leaves]
-    out.backward()
-    twice = [x.grad for x in leaves]
-    via_grad = list(grad(out, leaves))
-    for x in leaves:
-        x.grad = 0.0
-    out.backward(0.0)
-    zeroed = [x.grad for x in leaves]
+    # the backward passes below add into every node under out, also Values fn
+    # closes over (a model's parameters): give each node its .grad back after
+    saved = [(node, node.grad) for node in topological_order(out)]
+    try:
+        for x in leaves:
+            x.grad = 0.0
+        out.backward()
+        first = [x.grad for x in leaves]
+        out.backward()
+        twice = [x.grad for x in leaves]
+        via_grad = list(grad(out, leaves))
+        for x in leaves:
+            x.grad = 0.0
+        out.backward(0.0)
+        zeroed = [x.grad for x in leaves]
+    finally:
+        for node, g in saved:
+            node.grad = g
 
     for i, label in enumerate(pt.labels):
         a = first[i]

@@ -241,3 +241,11 @@ def test_importing_autograd_does_not_import_hypothesis():
     code = ("import sys, autograd, nn; assert 'hypothesis' not in sys.modules; "
             "import autograd.testing; assert 'hypothesis' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_gradcheck_leaves_the_grads_of_values_fn_closes_over_unchanged():
+    w, b = Value(0.5, label="w"), Value(-1.0, label="b")
+    w.grad, b.grad = 0.25, -3.0  # mid-training: gradients waiting for the optimiser step
+    assert gradcheck(lambda x: (w * x + b).tanh(), [2.0])
+    assert gradgradcheck(lambda x: (w * x + b).tanh(), [2.0])
+    assert (w.grad, b.grad) == (0.25, -3.0)
