@@ -38,7 +38,12 @@ NEG = Op("neg", "−", operator.neg, lambda x, y: -1.0, doc="−x")
 
 def _d_pow(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
     # PyTorch's convention: ∂/∂a = 0 where b = 0; ∂/∂b = 0 where a = 0, b ≥ 0.
-    da = 0.0 if data(b) == 0 else b * power(a, b - 1.0)
+    # Recorded (create_graph), ∂/∂a stays b·a^(b−1) at b = 0 unless that is 0·∞,
+    # so its derivative in b is 1/a there and the Hessian stays symmetric.
+    if data(b) == 0 and (type(b) is float or data(a) == 0 or not math.isfinite(data(a))):
+        da = 0.0
+    else:
+        da = b * power(a, b - 1.0)
     db = 0.0 if (data(a) == 0 and b >= 0) else y * log(a)
     return da, db
 
