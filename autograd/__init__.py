@@ -9,7 +9,17 @@ from .backprop import topological_order
 from .check import GradcheckError, KinkWarning, gradcheck, gradgradcheck
 from .drawing import Drawing, Stepper, draw, step_through
 from .functional import grad
-from .functions import dot, log_softmax, logsumexp, maximum, mean, minimum, softmax, sum
+from .functions import (
+    dot,
+    log_softmax,
+    logsumexp,
+    maximum,
+    mean,
+    minimum,
+    prelu,
+    softmax,
+    sum,
+)
 from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .op import Op
 from .ops import TABLE as OPS
@@ -20,7 +30,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Value", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
-    "logsumexp", "softmax", "log_softmax", "topological_order",
+    "logsumexp", "softmax", "log_softmax", "prelu", "topological_order",
     "draw", "step_through", "Drawing", "Stepper",
     "gradcheck", "gradgradcheck", "GradcheckError", "KinkWarning",
 ]

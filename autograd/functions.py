@@ -24,6 +24,12 @@ def minimum(a: Any, b: Any) -> Value:
     return apply(ops.MINIMUM, (a, b))
 
 
+def prelu(x: Any, weight: Any) -> Value:
+    """x for x > 0, else weight·x: a leaky ReLU whose slope ``weight`` is a Value
+    that learns (gradient x where x ≤ 0)."""
+    return apply(ops.PRELU, (x, weight))
+
+
 def _values(values: Iterable[Any], fn: str) -> list[Any]:
     if type(values) is list:
         return values

@@ -231,6 +231,10 @@ MAXIMUM = Op("maximum", "max", floats.maximum, _d_maximum, arity=2,
              branch=_tie, doc="max(a, b);  1 for the larger, ½ each on a tie")
 MINIMUM = Op("minimum", "min", floats.minimum, _d_minimum, arity=2,
              branch=_tie, doc="min(a, b);  1 for the smaller, ½ each on a tie")
+PRELU = Op("prelu", "PReLU", lambda x, a: x if x > 0 else a * x,
+           lambda x, a, y: (1.0, 0.0) if x > 0 else (a, x), arity=2,
+           branch=lambda x, a: x > 0,
+           doc="x for x > 0, else a·x with a learnable slope a;  ∂/∂x = 1 or a,  ∂/∂a = 0 or x")
 SUM = Op("sum", "Σ", lambda xs: sum(xs, 0.0), lambda xs, y: [1.0] * len(xs),
          arity=None, doc="Σ x_i;  1 each")
 MEAN = Op("mean", "mean", lambda xs: sum(xs, 0.0) / len(xs),
@@ -274,5 +278,5 @@ TABLE: dict[str, Op] = {op.name: op for op in (
     ADD, SUB, MUL, DIV, NEG, POW, POWC, ABS, EXP, LOG, LOG1P, SQRT, SIN, COS,
     ATAN, ERF, TANH, SIGMOID, RELU, SOFTPLUS, LEAKY_RELU, ELU, SELU, CELU, GELU,
     SILU, SOFTSIGN, HARDTANH, RELU6, HARDSIGMOID, LOGSIGMOID, TANHSHRINK,
-    HARDSHRINK, SOFTSHRINK, CLAMP, MAXIMUM, MINIMUM, SUM, MEAN, DOT, AFFINE,
+    HARDSHRINK, SOFTSHRINK, CLAMP, MAXIMUM, MINIMUM, PRELU, SUM, MEAN, DOT, AFFINE,
     LOGSUMEXP)}

@@ -140,6 +140,7 @@ GUARDS: dict[str, Guard] = {
     "clamp": _unary(params=((-1.0, 1.0), (0.0, 2.0), (-0.5, 3.0))),
     "maximum": Guard((2,), "function"),
     "minimum": Guard((2,), "function"),
+    "prelu": Guard((2,), "function"),
     "sum": Guard((1, 2, 3, 4), "list"),
     "mean": Guard((1, 2, 3, 4), "list"),
     "dot": Guard((2, 4, 6), "dot"),

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any
 
-from autograd import Op, Value, log_softmax, softmax
+from autograd import Value, log_softmax, prelu, softmax
 
 from .module import Module
 
@@ -40,28 +39,6 @@ LAYER_WIDE: dict[str, Callable[[list[Value]], list[Value]]] = {
 STATEFUL = ("prelu", "rrelu")
 
 
-def _prelu_f(x: float, a: float) -> float:
-    return x if x > 0 else a * x
-
-
-def _prelu_df(x: Any, a: Any, y: Any) -> tuple[Any, Any]:
-    return (1.0, 0.0) if x > 0 else (a, x)
-
-
-#: PReLU as one recorded op of two inputs (x, slope).
-PRELU = Op("prelu", "PReLU", _prelu_f, _prelu_df, arity=2,
-           branch=lambda x, a: x > 0,
-           doc="x for x > 0, else a·x;  ∂/∂x = 1 or a,  ∂/∂a = 0 or x")
-
-
-def _rrelu_op(slope: float) -> Op:
-    # A fresh op per random slope (binding would cache every slope forever).
-    return Op("rrelu", f"RReLU({slope:.3g})", lambda x, s: x if x > 0 else x * s,
-              lambda x, y, s: 1.0 if x > 0 else s, param_names=("slope",),
-              params=(slope,), branch=lambda x, s: x > 0,
-              doc="x for x > 0, else s·x with a random slope s;  1 or s")
-
-
 class PReLU(Module):
     """x for x > 0, else ``weight``·x, with ``weight`` a learnable Value."""
 
@@ -69,7 +46,7 @@ class PReLU(Module):
         self.weight = Value(init)
 
     def __call__(self, x: Value) -> Value:
-        return PRELU(x, self.weight)
+        return prelu(x, self.weight)
 
     def __repr__(self) -> str:
         return f"PReLU(weight={self.weight.data!r})"
@@ -97,7 +74,7 @@ class RReLU(Module):
     def __call__(self, x: Value) -> Value:
         if not isinstance(x, Value):
             x = Value(x)
-        return _rrelu_op(self.slope())(x)
+        return x.leaky_relu(self.slope())
 
     def __repr__(self) -> str:
         return f"RReLU(lower={self.lower!r}, upper={self.upper!r})"
@@ -142,5 +119,5 @@ def name_of(spec: str | Activation | None) -> str | None:
     return getattr(spec, "__name__", type(spec).__name__)
 
 
-__all__ = ["Activation", "NAMES", "LAYER_WIDE", "PRELU", "PReLU", "RReLU", "activation",
+__all__ = ["Activation", "NAMES", "LAYER_WIDE", "PReLU", "RReLU", "activation",
            "name_of"]

@@ -167,6 +167,8 @@ CASES: list[Case] = [
     Case("minimum", "minimum", "autograd.minimum", autograd.minimum, min, PAIRS),
     Case("minimum(2,a)", "minimum", "autograd.minimum", lambda a: autograd.minimum(2, a),
          lambda a: min(2.0, a), pts(-1.0, 1.5, 3.0)),
+    Case("prelu", "prelu", "autograd.prelu", autograd.prelu,
+         lambda x, a: x if x > 0 else a * x, PAIRS),
     Case("sum1", "sum", "autograd.sum", lambda *xs: autograd.sum(xs), lambda *xs: math.fsum(xs),
          [(0.7,), (-2.0,)]),
     Case("sum4", "sum", "autograd.sum", lambda *xs: autograd.sum(xs), lambda *xs: math.fsum(xs),
