@@ -38,6 +38,7 @@ from typing import Any
 from . import floats
 
 Symbol = str | Callable[[tuple[float, ...]], str]
+_BIND_CACHE = 64  # bound ops kept per op (x**2, leaky_relu(0.2)...: the common ones)
 
 
 class Op:
@@ -82,7 +83,8 @@ class Op:
             op = Op(self.name, self.symbol, self.f, self.df, arity=self.arity,
                     param_names=self.param_names, params=key,
                     branch=self.branch, doc=self.doc)
-            self._bound[key] = op
+            if len(self._bound) < _BIND_CACHE:  # bounded: x**c for many c must not leak
+                self._bound[key] = op
         return op
 
     def label(self) -> str:

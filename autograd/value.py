@@ -263,11 +263,14 @@ class Value:
         return _unary(ops.TANHSHRINK, self)
 
     def hardshrink(self, lambd: float = 0.5) -> Value:
-        return _unary(ops.HARDSHRINK.bind(_param(lambd, "lambd")), self)
+        lam = _param(lambd, "lambd")
+        if not lam >= 0:
+            raise ValueError(f"hardshrink: lambd must be >= 0, got {lam}")
+        return _unary(ops.HARDSHRINK.bind(lam), self)
 
     def softshrink(self, lambd: float = 0.5) -> Value:
         lam = _param(lambd, "lambd")
-        if lam < 0:
+        if not lam >= 0:
             raise ValueError(f"softshrink: lambd must be >= 0, got {lam}")
         return _unary(ops.SOFTSHRINK.bind(lam), self)
 
@@ -373,7 +376,10 @@ def _data(x: Any) -> float | None:
 
 
 def _param(x: Any, name: str) -> float:
-    return to_float(x, f"parameter {name}")
+    p = to_float(x, f"parameter {name}")
+    if p != p:
+        raise ValueError(f"parameter {name} is nan")
+    return p
 
 
 def _describe(v: Value) -> str:

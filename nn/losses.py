@@ -30,6 +30,7 @@ SoftMarginLoss, ``multiclass_hinge`` = C·MultiMarginLoss for C classes,
 from __future__ import annotations
 
 import math
+import operator
 import struct
 from collections.abc import Iterable
 from typing import Any
@@ -220,10 +221,17 @@ def quadratic_margin(score: Any, y: Any, reduction: str = "mean") -> Value:
 # -- classification on class scores ---------------------------------------------------
 
 def _class_index(target: Any, n: int, fn: str) -> int:
-    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < n:
+    """An int (or NumPy integer) in [0, n); bools and floats are refused."""
+    k = None
+    if not isinstance(target, bool) and type(target).__name__ != "bool_":
+        try:
+            k = operator.index(target)
+        except TypeError:
+            k = None
+    if k is None or not 0 <= k < n:
         raise ValueError(f"{fn}: target must be a class index in [0, {n}), got "
                          f"{type(target).__name__}: {target!r}")
-    return target
+    return k
 
 
 def _scores(scores: Any, fn: str) -> list[Scalar]:
@@ -274,6 +282,9 @@ def kl_divergence(p: Any, q: Any) -> Value:
         pd = pi.data if isinstance(pi, Value) else pi
         if not pd >= 0:
             raise ValueError(f"kl_divergence: p[{i}] = {pd!r} is not a probability")
+        qd = qi.data if isinstance(qi, Value) else qi
+        if not qd >= 0:
+            raise ValueError(f"kl_divergence: q[{i}] = {qd!r} is not a probability")
         if pd == 0:
             continue  # 0·ln(0/q) = 0
         lp = pi.log() if isinstance(pi, Value) else math.log(pi)

@@ -334,3 +334,22 @@ def test_topological_order_puts_inputs_first_each_node_once() -> None:
             assert position[child] < position[node]
     assert set(xs) <= set(order)
     assert autograd.topological_order(xs[0]) == [xs[0]]
+
+
+def test_bad_op_parameters_are_refused_not_silently_used() -> None:
+    x = Value(1.0)
+    with pytest.raises(ValueError, match="hardshrink: lambd must be >= 0"):
+        x.hardshrink(-1.0)
+    with pytest.raises(ValueError, match="parameter alpha is nan"):
+        x.elu(float("nan"))
+    with pytest.raises(ValueError, match="parameter min is nan"):
+        x.clamp(min=float("nan"))
+
+
+def test_binding_many_parameters_does_not_grow_the_op_cache_without_bound() -> None:
+    from autograd import ops
+    x = Value(1.5)
+    for i in range(500):
+        x ** (1.0 + i / 1000.0)
+    assert len(ops.POWC._bound) <= 64
+    assert (x ** 2.0).data == 2.25

@@ -286,3 +286,20 @@ def test_shapes_reductions_and_types_are_checked():
         L.mse([1.0], [1.0], reduction="none")
     with pytest.raises(TypeError, match=r"mse: prediction\[1\] must be a number or a Value"):
         L.mse([1.0, "2"], [1.0, 2.0])
+
+
+def test_cross_entropy_takes_numpy_integer_targets_and_refuses_bools() -> None:
+    import numpy as np
+
+    from nn import losses
+    assert losses.cross_entropy([1.0, 2.0, 3.0], np.int64(2)).data == \
+        losses.cross_entropy([1.0, 2.0, 3.0], 2).data
+    for bad in (True, np.bool_(True), 1.0, 3):
+        with pytest.raises(ValueError, match="class index"):
+            losses.cross_entropy([1.0, 2.0, 3.0], bad)
+
+
+def test_kl_divergence_refuses_a_q_that_is_no_distribution() -> None:
+    from nn import losses
+    with pytest.raises(ValueError, match=r"q\[1\] = -0.5"):
+        losses.kl_divergence([0.5, 0.5], [1.5, -0.5])
