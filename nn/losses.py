@@ -37,6 +37,7 @@ from typing import Any
 
 import autograd
 from autograd import Op, Value
+from autograd.op import log as _log  # ln on a float (IEEE) or a Value (recorded)
 
 from .module import Module
 
@@ -127,17 +128,9 @@ def l2(prediction: Any, target: Any, reduction: str = "sum") -> Value:
                          reduction, "l2")
 
 
-def _clamped_log(x: Any) -> Any:
-    """ln x clamped below at −100 (PyTorch's BCELoss), on a float or a Value."""
-    if isinstance(x, Value):
-        return x.log().clamp(min=-100.0)
-    return math.log(x) if x > math.exp(-100.0) else -100.0
-
-
-def _log(x: Any) -> Any:
-    if isinstance(x, Value):
-        return x.log()
-    return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+def _clamped_log(x: float) -> float:
+    """ln x clamped below at −100 (PyTorch's BCELoss)."""
+    return max(_log(x), -100.0)
 
 
 def _bce_f(p: float, t: float) -> float:
