@@ -61,7 +61,29 @@ def _clear(order: list[Value]) -> None:
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node below ``root`` once, inputs before the nodes that use them."""
+    """Every node below ``root`` once, inputs before the nodes that use them: a
+    depth-first walk taking inputs in argument order, so ``(u + v) * w`` gives
+    u, v, u+v, w, f (drawings and checks rely on that reading order). It uses no
+    marks, so it is safe at any time; backward uses the faster ``_order``."""
+    order: list[Value] = []
+    seen = {root}
+    stack = [(root, iter(root._prev))]
+    while stack:
+        node, inputs = stack[-1]
+        for child in inputs:
+            if child not in seen:
+                seen.add(child)
+                stack.append((child, iter(child._prev)))
+                break
+        else:  # all its inputs are ordered
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def backward_order(root: Value) -> list[Value]:
+    """The order backward visits nodes in (reversed), for ``grad(create_graph=True)``,
+    so that both sum each node's contributions in the same order, bit for bit."""
     with lock:
         try:
             order = _order(root)

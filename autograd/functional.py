@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
-from .backprop import lock, propagate, topological_order
+from .backprop import backward_order, lock, propagate
 from .value import Value, apply
 
 
@@ -42,7 +42,7 @@ def grad(output: Value, inputs: Value | Iterable[Value], create_graph: bool = Fa
 def _graph_grads(output: Value, xs: Sequence[Value]) -> list[Value]:
     """The chain rule on Values: contributions are recorded ops, summed per node."""
     contributions: dict[Value, list[Any]] = {output: [1.0]}
-    for node in reversed(topological_order(output)):
+    for node in reversed(backward_order(output)):
         parts = contributions.get(node)
         op = node._op
         if parts is None or op is None:

@@ -23,6 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..backprop import topological_order
 from ..value import Value
 
 
@@ -56,33 +57,13 @@ class Trace:
         return {node: k for k, node in enumerate(self.steps)}
 
 
-def reading_order(root: Value) -> list[Value]:
-    """Every node below ``root`` once, inputs before users: a depth-first walk
-    taking inputs in argument order, so ``(u + v) * w`` gives u, v, u+v, w, f.
-    Its own walk (not the engine's) keeps drawings stable whatever the engine does."""
-    order: list[Value] = []
-    seen = {root}
-    stack = [(root, iter(root.children))]
-    while stack:
-        node, inputs = stack[-1]
-        for child in inputs:
-            if child not in seen:
-                seen.add(child)
-                stack.append((child, iter(child.children)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
-    return order
-
-
 def trace(root: Any, where: str = "draw") -> Trace:
     """Walk the graph under ``root`` and compute every local derivative and gradient."""
     if not isinstance(root, Value):
         hint = (" (a network with several outputs returns a list: draw one output, or "
                 "autograd.sum(outputs))" if isinstance(root, (list, tuple)) else "")
         raise TypeError(f"{where}: root must be a Value, got {type(root).__name__}{hint}")
-    order = reading_order(root)
+    order = topological_order(root)  # argument order: stable drawings
     index = {node: i for i, node in enumerate(order)}
     n = len(order)
     grads = [0.0] * n
