@@ -29,7 +29,6 @@ SoftMarginLoss, ``multiclass_hinge`` = C·MultiMarginLoss for C classes,
 
 from __future__ import annotations
 
-import math
 import operator
 import struct
 from collections.abc import Iterable
@@ -280,8 +279,7 @@ def kl_divergence(p: Any, q: Any) -> Value:
             raise ValueError(f"kl_divergence: q[{i}] = {qd!r} is not a probability")
         if pd == 0:
             continue  # 0·ln(0/q) = 0
-        lp = pi.log() if isinstance(pi, Value) else math.log(pi)
-        terms.append(pi * (lp - _log(qi)))
+        terms.append(pi * (_log(pi) - _log(qi)))
     return autograd.sum(terms)
 
 

@@ -15,6 +15,15 @@ from autograd import AnomalyError, Op, Value, detect_anomaly, is_grad_enabled, n
 # -- no_grad ------------------------------------------------------------------------------
 
 
+def run_together(*targets: Callable[[], None]) -> None:
+    """Start one thread per target and wait (10 s at most) for all of them."""
+    threads = [threading.Thread(target=t) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+
+
 def test_no_grad_builds_no_graph() -> None:
     x = Value(2.0)
     square = Op("square", "²", f=lambda v: v * v, df=lambda v, y: 2 * v)
@@ -71,11 +80,7 @@ def test_no_grad_is_private_to_a_thread() -> None:
         seen["loud"] = ((Value(1.0) * 2.0).op, is_grad_enabled())
         loud_done.set()
 
-    threads = [threading.Thread(target=quiet), threading.Thread(target=loud)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
+    run_together(quiet, loud)
     assert seen == {"quiet": ("", False), "loud": ("mul", True)}
     assert is_grad_enabled()
 
@@ -237,11 +242,7 @@ def test_detect_anomaly_is_private_to_a_thread() -> None:
         seen.append(Value(-1.0).log().data)  # no AnomalyError here
         done.set()
 
-    threads = [threading.Thread(target=checking), threading.Thread(target=plain)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
+    run_together(checking, plain)
     assert len(seen) == 1 and math.isnan(seen[0])
 
 
