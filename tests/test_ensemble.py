@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from training_loops import train_mse
 
 import nn
 
@@ -81,11 +82,6 @@ def test_ensemble_errors():
 def test_ensemble_trains_end_to_end_on_xor():
     X, y = nn.data.make_xor(labels="sign")
     ens = nn.Ensemble([nn.MLP(2, [4, 1], activation="tanh", seed=s) for s in range(3)])
-    for _ in range(200):
-        loss = nn.losses.mse([ens(x) for x in X], y)
-        ens.zero_grad()
-        loss.backward()
-        for p in ens.parameters():
-            p.data -= 0.3 * p.grad
+    loss = train_mse(ens, ens.parameters, X, y, steps=200, lr=0.3)
     assert loss.data < 0.01
     assert [ens.vote(x) for x in X] == y

@@ -11,6 +11,7 @@ import statistics
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from training_loops import train_mse
 
 import autograd
 import nn
@@ -337,12 +338,7 @@ def test_xor_is_provably_not_separable_by_one_neuron():
         assert signs != [yi > 0 for yi in y]
     # And training a single tanh neuron by gradient descent gets at most 3 of 4.
     neuron = nn.MLP(2, [1], output_activation="tanh", seed=0)
-    for _ in range(300):
-        loss = nn.losses.mse([neuron(x) for x in X], y)
-        neuron.zero_grad()
-        loss.backward()
-        for p in neuron.parameters():
-            p.data -= 0.2 * p.grad
+    loss = train_mse(neuron, neuron.parameters, X, y, steps=300, lr=0.2)
     correct = sum((neuron(x).data > 0) == (yi > 0) for x, yi in zip(X, y))
     assert correct <= 3
     assert loss.data > 0.5  # the best a hyperplane can do leaves a large error
@@ -352,12 +348,7 @@ def test_xor_is_provably_not_separable_by_one_neuron():
 def test_xor_is_learned_by_a_small_mlp_with_plain_sgd(seed):
     X, y = _xor_data()
     model = nn.MLP(2, [4, 1], activation="tanh", seed=seed)
-    for _ in range(300):
-        loss = nn.losses.mse([model(x) for x in X], y)
-        model.zero_grad()
-        loss.backward()
-        for p in model.parameters():
-            p.data -= 0.2 * p.grad
+    loss = train_mse(model, model.parameters, X, y, steps=300, lr=0.2)
     assert loss.data < 1e-3
     assert [model(x).data > 0 for x in X] == [False, True, True, False]
 
