@@ -18,6 +18,13 @@ from typing import Any
 from .optim.optimizer import Optimizer, real
 
 
+def positive_int(value: Any, name: str, where: str) -> int:
+    """``value`` if it is an int >= 1, else ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{where}: {name} must be a positive int, got {value!r}")
+    return value
+
+
 class LRScheduler:
     """Base class: ``step()``, ``get_last_lr()``, ``last_epoch``, ``base_lrs``,
     ``state_dict()`` / ``load_state_dict()``. Subclasses give ``_next_lrs()``
@@ -111,9 +118,7 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        if not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
-        self.step_size = step_size
+        self.step_size = positive_int(step_size, "step_size", "StepLR")
         self.gamma = real(gamma, "gamma", "StepLR")
         super().__init__(optimizer, last_epoch)
 
@@ -171,10 +176,7 @@ class PolynomialLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
                  last_epoch: int = -1) -> None:
-        if not isinstance(total_iters, int) or total_iters < 1:
-            raise ValueError(f"PolynomialLR: total_iters must be a positive int, "
-                             f"got {total_iters!r}")
-        self.total_iters = total_iters
+        self.total_iters = positive_int(total_iters, "total_iters", "PolynomialLR")
         self.power = real(power, "power", "PolynomialLR")
         super().__init__(optimizer, last_epoch)
 
@@ -196,9 +198,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803
                  last_epoch: int = -1) -> None:
-        if not isinstance(T_max, int) or T_max < 1:
-            raise ValueError(f"CosineAnnealingLR: T_max must be a positive int, got {T_max!r}")
-        self.T_max = T_max
+        self.T_max = positive_int(T_max, "T_max", "CosineAnnealingLR")
         self.eta_min = real(eta_min, "eta_min", "CosineAnnealingLR")
         super().__init__(optimizer, last_epoch)
 
