@@ -24,11 +24,10 @@ from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, n
 from .op import Op
 from .ops import TABLE as OPS
 from .value import Value
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
-    "Value", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
+    "__version__", "Value", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
     "logsumexp", "softmax", "log_softmax", "prelu", "topological_order",
     "draw", "step_through", "Drawing", "Stepper",

@@ -138,19 +138,19 @@ def _propagate(order: list[Value]) -> None:
             if op.arity == 1:
                 x = inputs[0]
                 if op.params:
-                    x._g += op.df(x.data, node.data, *op.params) * g
+                    x._g += op.df(x._data, node._data, *op.params) * g
                 else:
-                    x._g += op.df(x.data, node.data) * g
+                    x._g += op.df(x._data, node._data) * g
             elif op.arity == 2:
                 a, b = inputs
                 if op.params:
-                    da, db = op.df(a.data, b.data, node.data, *op.params)
+                    da, db = op.df(a._data, b._data, node._data, *op.params)
                 else:
-                    da, db = op.df(a.data, b.data, node.data)
+                    da, db = op.df(a._data, b._data, node._data)
                 a._g += da * g
                 b._g += db * g
             else:
-                ds = op.df(tuple([x.data for x in inputs]), node.data)
+                ds = op.df(tuple([x._data for x in inputs]), node._data)
                 if len(ds) != len(inputs):
                     raise ValueError(f"{len(ds)} derivatives for {len(inputs)} inputs")
                 for x, d in zip(inputs, ds):
@@ -185,5 +185,5 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     with lock:
         order = propagate(root, gradient)
         for node in order:
-            node.grad += node._g
+            node._grad += node._g
             node._g = None

@@ -32,11 +32,13 @@ from .expr import (
     MAX_EXPONENT,
     MAX_LENGTH,
     MAX_NODES,
-    Expression,
     ExpressionError,
+    ParsedExpression,
+    method_defaults,
     parse,
     parse_assignment,
 )
+from .op import Op
 from .ops import TABLE
 from .value import Value
 
@@ -189,7 +191,8 @@ def _suffix(path: str, allowed: Sequence[str], what: str) -> str:
     return suffix
 
 
-def _build(args: argparse.Namespace, err: TextIO) -> tuple[Expression, dict[str, float], str]:
+def _read_arguments(args: argparse.Namespace, err: TextIO
+                    ) -> tuple[ParsedExpression, dict[str, float], str]:
     """Parse the expression and the NAME=NUMBER values; no graph is built yet."""
     try:
         expression = parse(args.expression)
@@ -218,7 +221,7 @@ def _build(args: argparse.Namespace, err: TextIO) -> tuple[Expression, dict[str,
     return expression, values, name
 
 
-def _graph(expression: Expression, values: dict[str, float], name: str) -> Value:
+def _graph(expression: ParsedExpression, values: dict[str, float], name: str) -> Value:
     try:
         root = expression.evaluate(values)
     except ExpressionError as e:
@@ -235,9 +238,9 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
         _suffix(output, DRAW_SUFFIXES, "output file")
     if args.step_through is not None:
         _suffix(args.step_through, HTML_SUFFIXES, "step-through file")
-    expression, values, name = _build(args, err)
+    expression, values, name = _read_arguments(args, err)
 
-    from . import draw, step_through  # the drawing package loads only when drawing
+    from .drawing import draw, step_through  # the drawing package loads only when drawing
 
     root = _graph(expression, values, name)
     root.backward()
@@ -311,14 +314,14 @@ def cmd_grad(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_expression_arguments(p)
     args = p.parse_command(argv)
-    expression, values, name = _build(args, err)
+    expression, values, name = _read_arguments(args, err)
     root = _graph(expression, values, name)
     root.backward()
     _print_result(root, expression, out)
     return 0
 
 
-def _print_result(root: Value, expression: Expression, out: TextIO) -> None:
+def _print_result(root: Value, expression: ParsedExpression, out: TextIO) -> None:
     """``f = 20.0`` and ``∂f/∂u = 4.0`` for each variable (after backward)."""
     name = root.label or "f"
     print(f"{name} = {root.data!r}", file=out)
@@ -340,7 +343,7 @@ def cmd_ops(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
     p.parse_args(argv)
     rows = [("op", "symbol", "in an expression", "value;  derivative")]
     for name, op in TABLE.items():
-        rows.append((name, _symbol(op), _usage(name), op.doc))
+        rows.append((name, _symbol(op), _usage(op), op.doc))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[3], file=out)
@@ -349,44 +352,29 @@ def cmd_ops(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-_OPERATOR_USAGE = {"add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b",
-                   "neg": "-x", "pow": "a ** b", "powc": "x ** 2"}
+def _usage(op: Op) -> str:
+    """How an expression (or, for ops it cannot write, Python) writes ``op``."""
+    syntax = op.syntax
+    if syntax.names:
+        return FUNCTIONS[syntax.names[0]].signature()
+    if syntax.kind in ("infix", "prefix"):
+        args = ["x"] if op.arity == 1 else ["a", "b"]
+        return syntax.python(args, (2.0,) * len(op.param_names)).replace("2.0", "2")
+    n = 5 if op.inputs_ok is not None and op.inputs_ok(5) else 4
+    args = [f"w{i + 1}" for i in range(n // 2)] + [f"x{i + 1}" for i in range(n // 2)]
+    return f"(Python: {syntax.python(args + ['b'] * (n % 2))})"
 
 
-_PYTHON_ONLY = {"dot": "(Python: autograd.dot(ws, xs))",
-                "affine": "(Python: autograd.dot(ws, xs, b))"}
-
-
-def _usage(name: str) -> str:
-    if name in FUNCTIONS:
-        return FUNCTIONS[name].signature()
-    if name in _OPERATOR_USAGE:
-        return _OPERATOR_USAGE[name]
-    return _PYTHON_ONLY.get(name, f"(Python: {name} op)")
-
-
-def _symbol(op: Any) -> str:
+def _symbol(op: Op) -> str:
     if isinstance(op.symbol, str):
         return op.symbol
-    defaults = _method_defaults(op.name)
+    defaults = method_defaults(op)
+    if defaults is None or not all(isinstance(d, (int, float)) for d in defaults):
+        return op.name
     try:
-        return str(op.bind(*defaults).label()) if defaults is not None else op.name
+        return str(op.bind(*defaults).label())
     except (TypeError, ValueError, IndexError):
         return op.name
-
-
-def _method_defaults(name: str) -> tuple[float, ...] | None:
-    """The default parameters of ``Value.<name>``, or None if it has none for all."""
-    import inspect
-
-    method = getattr(Value, name, None)
-    if method is None:
-        return None
-    params = list(inspect.signature(method).parameters.values())[1:]
-    defaults = tuple(p.default for p in params)
-    if any(not isinstance(d, (int, float)) for d in defaults):
-        return None
-    return tuple(float(d) for d in defaults)
 
 
 # -- demo ------------------------------------------------------------------------
@@ -403,7 +391,7 @@ def cmd_demo(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
                         f"(default DIR: {DEMO_DOCS_DIR})")
     args = p.parse_args(argv)
 
-    from . import draw, step_through
+    from .drawing import draw, step_through
     folder = Path(args.out)
     expression = parse(DEMO_EXPRESSION)
     written: list[Path] = []
@@ -486,7 +474,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         (out if argv else err).write(_usage_text(prog))
         return 0 if argv else 2
     if argv[0] == "--version":
-        from . import __version__
+        from .version import __version__
 
         print(f"chainrule {__version__}", file=out)
         return 0

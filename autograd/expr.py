@@ -9,12 +9,12 @@ op table's functions). Allowed:
 - numbers (``2``, ``0.5``, ``1e-3``) and variable names (``u``, ``x1``, ``α``);
 - ``+ - * / **`` and unary ``-`` ``+`` (``^`` is refused with a hint: it is
   XOR in Python, write ``**``);
-- calls, by name, of the op table's functions of one input (``tanh(x)``,
-  ``exp(x)``, ``relu(x)``, ``sigmoid(x)``, ``log(x)``, ``abs(x)``...), with
-  their parameters as trailing number arguments (``leaky_relu(x, 0.2)``,
-  ``clamp(x, -1, 1)``); ``max(a, b)`` / ``min(a, b)`` (the ops ``maximum`` /
-  ``minimum``); ``sum(...)``, ``mean(...)``, ``logsumexp(...)`` of one or more
-  inputs; ``ln`` is ``log``.
+- calls of the ops by the names their syntax gives them (``Op.syntax.names``,
+  see :mod:`autograd.syntax`): ``tanh(x)``, ``exp(x)``, ``relu(x)``,
+  ``log(x)`` or ``ln(x)``, ``abs(x)``..., with parameters as trailing number
+  arguments (``leaky_relu(x, 0.2)``, ``clamp(x, -1, 1)``); ``max(a, b)`` /
+  ``min(a, b)``; ``sum(...)``, ``mean(...)``, ``logsumexp(...)`` of one or
+  more inputs; and your own ops, passed to :func:`parse` as ``ops=[...]``.
 - an optional ``name =`` in front (``"f = (u+v)*w"``) names the result.
 
 Everything else (attribute access, subscripts, strings, lambdas,
@@ -38,10 +38,11 @@ import ast
 import inspect
 import keyword
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, TypeAlias
 
@@ -58,9 +59,9 @@ MAX_DEPTH = 200
 MAX_EXPONENT = 1024.0
 """Largest constant exponent magnitude in ``x ** c``."""
 
-__all__ = ["ExpressionError", "Expression", "Function", "FUNCTIONS", "parse",
-           "evaluate", "parse_assignment", "parse_number", "MAX_LENGTH",
-           "MAX_NODES", "MAX_DEPTH", "MAX_EXPONENT"]
+__all__ = ["ExpressionError", "ParsedExpression", "Function", "FUNCTIONS", "functions_of",
+           "parse", "evaluate", "parse_assignment", "parse_number", "method_defaults",
+           "MAX_LENGTH", "MAX_NODES", "MAX_DEPTH", "MAX_EXPONENT"]
 
 
 class ExpressionError(ValueError):
@@ -101,49 +102,52 @@ class Function:
         return f"{self.name}({', '.join(args)}{tail})"
 
 
-# Ops written with operators, not called by name; and vector ops that need
-# two equally long lists, which a flat argument list cannot say clearly.
-_OPERATOR_OPS = frozenset({"add", "sub", "mul", "div", "neg", "pow", "powc"})
-_VECTOR_OPS = frozenset({"dot", "affine"})
-_ALIASES = {"max": "maximum", "min": "minimum", "ln": "log"}
+def method_defaults(op: Op) -> tuple[Any, ...] | None:
+    """The parameter defaults of the ``Value`` method that writes ``op``
+    (``(0.01,)`` for leaky_relu; ``(None, None)`` for clamp), None if the op is
+    not written as a method. The method signature is the one place they live."""
+    if op.syntax.kind != "method":
+        return None
+    method = getattr(Value, op.syntax.token, None)
+    if not callable(method):
+        return None
+    params = list(inspect.signature(method).parameters.values())[1:]
+    return tuple(p.default for p in params)
 
 
-def _unary_function(name: str, op: Op) -> Function:
-    method = getattr(Value, name, None)
-    if op.param_names and callable(method):
-        # The Value method checks its parameters and knows their defaults.
-        params = list(inspect.signature(method).parameters.values())[1:]
-        required = sum(1 for p in params if p.default is inspect.Parameter.empty)
-        if params and all(p.default is None for p in params):
+def _function(name: str, op: Op) -> Function:
+    """How ``name(...)`` calls ``op`` in an expression."""
+    n_in = None if op.arity is None else op.arity
+    if not op.param_names:
+        return Function(name, op, n_in, (), 0, lambda *xs: apply(op, xs))
+    defaults = method_defaults(op)
+    if defaults is not None and len(defaults) == len(op.param_names):
+        # the Value method checks its parameters and knows their defaults
+        required = sum(1 for d in defaults if d is inspect.Parameter.empty)
+        if defaults and all(d is None for d in defaults):
             required = 1  # clamp(x, min=None, max=None) needs at least one bound
-        return Function(name, op, 1, op.param_names, required, method)
-    if op.param_names:
-        def bound_call(x: Any, *params: float) -> Value:
-            return apply(op.bind(*params), (x,))
-        return Function(name, op, 1, op.param_names, len(op.param_names), bound_call)
-    return Function(name, op, 1, (), 0, lambda x: apply(op, (x,)))
+        return Function(name, op, n_in, op.param_names, required,
+                        getattr(Value, op.syntax.token))
+    arity = n_in or 1
+
+    def bound_call(*args: Any) -> Value:
+        return apply(op.bind(*args[arity:]), args[:arity])
+
+    return Function(name, op, n_in, op.param_names, len(op.param_names), bound_call)
 
 
-def _build_functions(table: Mapping[str, Op]) -> dict[str, Function]:
+def functions_of(ops: Iterable[Op]) -> dict[str, Function]:
+    """Every name the ``ops`` may be called by in an expression (``Op.syntax.names``)."""
     functions: dict[str, Function] = {}
-    for name, op in table.items():
-        if name in _OPERATOR_OPS or name in _VECTOR_OPS:
-            continue
-        if op.arity == 1:
-            functions[name] = _unary_function(name, op)
-        elif op.arity == 2 and not op.param_names:
-            functions[name] = Function(name, op, 2, (), 0,
-                                       lambda a, b, op=op: apply(op, (a, b)))
-        elif op.arity is None:
-            functions[name] = Function(name, op, None, (), 0,
-                                       lambda *xs, op=op: apply(op, xs))
-    for alias, target in _ALIASES.items():
-        if target in functions:
-            functions[alias] = replace(functions[target], name=alias)
+    for op in ops:
+        if not isinstance(op, Op):
+            raise TypeError(f"expected Op objects, got {type(op).__name__}: {op!r}")
+        for name in op.syntax.names:
+            functions[name] = _function(name, op)
     return dict(sorted(functions.items()))
 
 
-FUNCTIONS: dict[str, Function] = _build_functions(TABLE)
+FUNCTIONS: dict[str, Function] = functions_of(TABLE.values())
 """Every name an expression may call (aliases included), from the op table."""
 
 
@@ -180,7 +184,13 @@ class _Call:
 
 _Node: TypeAlias = "_Num | _Var | _Neg | _Bin | _Call"
 
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+#: Python's binary operators an expression may use: those the op table writes as infix.
+_INFIX = {op.syntax.token for op in TABLE.values() if op.syntax.kind == "infix"}
+_PYTHON_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_BINARY = {node: token for node, token in _PYTHON_BINARY.items() if token in _INFIX}
+_APPLY_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "**": operator.pow}
 _REFUSED_BINARY = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@",
                    ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|",
                    ast.BitAnd: "&", ast.BitXor: "^"}
@@ -202,7 +212,7 @@ _NAME_PREFIX = re.compile(r"\s*([^\W\d]\w*)\s*=(?!=)")
 
 
 @dataclass(frozen=True)
-class Expression:
+class ParsedExpression:
     """A checked expression: ``source`` as typed, the result's ``name`` (from a
     leading ``name =``, else None) and its ``variables`` in order of first use."""
 
@@ -249,10 +259,13 @@ class Expression:
         return [n for n in names if _normalise(n) not in self.variables]
 
 
-def parse(source: str) -> Expression:
+def parse(source: str, ops: Iterable[Op] = ()) -> ParsedExpression:
     """Check ``source`` against the whitelist; nothing is evaluated.
 
-    Raises ExpressionError (one line, with the column) for anything refused."""
+    ``ops``: your own ops, callable by their syntax names (``cube(x)``) besides
+    the table's. Raises ExpressionError (one line, with the column) for
+    anything refused."""
+    functions = {**FUNCTIONS, **functions_of(ops)} if ops else FUNCTIONS
     if not isinstance(source, str):
         raise TypeError(f"parse: expression must be a str, got {type(source).__name__}")
     if len(source) > MAX_LENGTH:
@@ -265,7 +278,7 @@ def parse(source: str) -> Expression:
     name, offset, body = None, 0, source
     m = _NAME_PREFIX.match(source)
     if m:
-        name = _check_variable_name(m.group(1), "result name")
+        name = _check_variable_name(m.group(1), "result name", functions)
         offset, body = m.end(), source[m.end():]
     if not body.strip():
         raise ExpressionError("empty expression")
@@ -288,24 +301,25 @@ def parse(source: str) -> Expression:
     n = sum(1 for node in ast.walk(tree) if isinstance(node, ast.expr))
     if n > MAX_NODES:
         raise ExpressionError(f"expression has {n} syntax nodes; the limit is {MAX_NODES}")
-    checker = _Checker(text, lead)
+    checker = _Checker(text, lead, functions)
     checked = checker.node(tree.body, 1)
     if name is not None and name in checker.variables:
         raise ExpressionError(f"the result name {name!r} is also a variable of the expression")
-    return Expression(source, name, tuple(checker.variables), checked)
+    return ParsedExpression(source, name, tuple(checker.variables), checked)
 
 
-def evaluate(source: str, values: Mapping[str, Any]) -> Value:
-    """``parse(source).evaluate(values)``."""
-    return parse(source).evaluate(values)
+def evaluate(source: str, values: Mapping[str, Any], ops: Iterable[Op] = ()) -> Value:
+    """``parse(source, ops).evaluate(values)``."""
+    return parse(source, ops).evaluate(values)
 
 
 class _Checker:
     """Turns a Python AST into the checked tree, refusing anything else."""
 
-    def __init__(self, text: str, offset: int) -> None:
+    def __init__(self, text: str, offset: int, functions: Mapping[str, Function]) -> None:
         self.text = text
         self.offset = offset  # characters before ``text`` in the user's source
+        self.functions = functions
         self.variables: dict[str, None] = {}  # ordered set
 
     def column(self, node: ast.AST) -> int:
@@ -358,7 +372,7 @@ class _Checker:
 
     def name(self, node: ast.Name) -> _Var:
         ident = node.id
-        if ident in FUNCTIONS:
+        if ident in self.functions:
             raise self.refuse(node, f"{ident} is a function: call it, as in {ident}(x)")
         if ident.startswith("_"):
             raise self.refuse(node, f"name {ident!r} is not allowed "
@@ -387,7 +401,7 @@ class _Checker:
             raise self.refuse(node.func, f"only functions called by name are allowed, "
                                          f"not {self.snippet(node.func)} {_HINT}")
         fname = node.func.id
-        fn = FUNCTIONS.get(fname)
+        fn = self.functions.get(fname)
         if fn is None:
             raise self.refuse(node.func, f"unknown function {fname!r} "
                                          "(see 'python -m autograd ops' for the list)")
@@ -453,15 +467,7 @@ def _build(node: _Node, leaves: Mapping[str, Value]) -> Value | float:
         a, b = _build(node.left, leaves), _build(node.right, leaves)
         if not isinstance(a, Value) and not isinstance(b, Value):
             a = Value(a)  # 2*3: record it too, and never compute a Python 2.0**1e10
-        if node.op == "+":
-            return a + b
-        if node.op == "-":
-            return a - b
-        if node.op == "*":
-            return a * b
-        if node.op == "/":
-            return a / b
-        return a ** b
+        return _APPLY_BINARY[node.op](a, b)
     args = [_as_value(_build(a, leaves)) for a in node.args]
     return node.function.call(*args, *node.params)
 
@@ -477,14 +483,15 @@ def _normalise(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
 
 
-def _check_variable_name(name: str, what: str = "variable name") -> str:
+def _check_variable_name(name: str, what: str = "variable name",
+                         functions: Mapping[str, Function] = FUNCTIONS) -> str:
     norm = _normalise(name)
     if not norm.isidentifier() or keyword.iskeyword(norm):
         raise ExpressionError(f"{what} {name!r} is not a valid name "
                               "(letters, digits and _, not starting with a digit)")
     if norm.startswith("_"):
         raise ExpressionError(f"{what} {name!r} must not start with '_'")
-    if norm in FUNCTIONS:
+    if norm in functions:
         raise ExpressionError(f"{what} {name!r} is a function name; pick another name")
     return norm
 

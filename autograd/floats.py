@@ -10,15 +10,45 @@ value of each op without a try/except of its own.
 from __future__ import annotations
 
 import math
+import numbers
+from decimal import Decimal
+from typing import Any
 
 inf = math.inf
 nan = math.nan
 
 __all__ = [
-    "div", "exp", "expm1", "log", "log1p", "sqrt", "pow", "tanh", "sigmoid",
+    "real", "div", "exp", "expm1", "log", "log1p", "sqrt", "pow", "tanh", "sigmoid",
     "softplus", "erf", "sin", "cos", "atan", "maximum", "minimum", "logsumexp",
     "is_odd_integer",
 ]
+
+
+def real(x: Any, what: str) -> float:
+    """``x`` as a float if it is a real number (int, float, bool, Fraction,
+    Decimal, NumPy scalar...), else TypeError naming ``what`` and the type; a
+    finite number too large for a float64 is a ValueError, never a silent inf."""
+    if type(x) is float:
+        return x
+    kind = getattr(getattr(x, "dtype", None), "kind", None)
+    if (isinstance(x, (numbers.Real, Decimal))
+            or (kind in ("b", "i", "u", "f") and getattr(x, "shape", ()) == ())):
+        try:
+            f = float(x)
+        except OverflowError:
+            f = inf
+        if math.isinf(f) and not (isinstance(x, float) or kind == "f"
+                                  or (isinstance(x, Decimal) and x.is_infinite())):
+            raise ValueError(f"{what} {shown(x)} is too large for a float64")
+        return f
+    raise TypeError(f"{what} must be a real number (int, float, bool, Fraction, "
+                    f"NumPy scalar...), got {type(x).__name__}: {shown(x)}")
+
+
+def shown(x: Any) -> str:
+    """``repr(x)``, cut to 60 characters for error messages."""
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def is_odd_integer(y: float) -> bool:

@@ -1,4 +1,4 @@
-"""What an op is: its value, its local derivatives and its display symbol.
+"""What an op is: its value, its local derivatives, how it is written and shown.
 
 An :class:`Op` is a plain record. ``f`` computes the value from input floats;
 ``df`` returns ∂out/∂input for each input. ``df`` is written once and runs in
@@ -26,41 +26,85 @@ Defining your own op::
     cube = Op("cube", "³", f=lambda x: x * x * x, df=lambda x, y: 3 * x * x)
     y = cube(Value(2.0))            # y.data == 8.0; backward, grad, draw work
 
-``branch`` (optional) names which piece of a piecewise op an input falls in;
-gradient checks use it to notice kinks (see ``autograd.check``).
+What else an op may declare (all optional; the built-in table declares them):
+
+- ``domain(inputs..., *p) -> bool``: True where the op and its derivative are
+  defined and smooth (log: x > 0). Property tests draw inside it, gradient
+  checks do not compare across its edge.
+- ``branch(inputs..., *p)``: which piece of a piecewise op the inputs fall in
+  (relu: x > 0), and ``smoothness``: how many derivatives stay continuous
+  where the piece changes (0 for relu's kink, 1 for softsign, whose second
+  derivative jumps at 0). Gradient checks use both to tell a kink from a bug.
+- ``syntax``: how the op is written (:mod:`autograd.syntax`); a user's op
+  is called ``name(x)`` by default.
+- ``check(*p)``: raises ValueError for parameters the op refuses
+  (``celu`` with alpha = 0), called by :meth:`Op.bind`.
+- ``inputs_ok(n) -> bool``: which input counts a variadic op takes (dot: an
+  even number).
+
+Calling an op records it: ``op(a, b)`` is sugar for the recording function
+that :mod:`autograd.value` installs here when it is imported (this module
+knows nothing of ``Value``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import floats
+from .syntax import Syntax
 
 Symbol = str | Callable[[tuple[float, ...]], str]
 _BIND_CACHE = 64  # bound ops kept per op (x**2, leaky_relu(0.2)...: the common ones)
 
 
+def _not_ready(op: Op, inputs: tuple[Any, ...]) -> Any:
+    raise RuntimeError("autograd.value is not imported: import autograd before calling an Op")
+
+
+#: The recording function ``op(inputs) -> Value``; ``autograd.value`` installs
+#: its ``apply`` here (what autodidax calls ``bind``).
+recorder: Callable[[Op, tuple[Any, ...]], Any] = _not_ready
+
+
 class Op:
-    """One scalar operation: value ``f``, local derivatives ``df``, ``symbol``."""
+    """One scalar operation: value ``f``, local derivatives ``df``, ``symbol``,
+    and the declarations listed in the module docstring."""
 
     __slots__ = ("name", "symbol", "f", "df", "arity", "params", "param_names",
-                 "branch", "doc", "_bound")
+                 "branch", "smoothness", "domain", "syntax", "check", "inputs_ok",
+                 "doc", "_bound")
 
     def __init__(self, name: str, symbol: Symbol, f: Callable[..., Any],
                  df: Callable[..., Any], *, arity: int | None = 1,
                  param_names: Sequence[str] = (), params: Sequence[float] = (),
-                 branch: Callable[..., Any] | None = None, doc: str = "") -> None:
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"Op name must be a non-empty str, got {name!r}")
+                 branch: Callable[..., Any] | None = None, smoothness: int = 0,
+                 domain: Callable[..., bool] | None = None, syntax: Syntax | None = None,
+                 check: Callable[..., None] | None = None,
+                 inputs_ok: Callable[[int], bool] | None = None, doc: str = "") -> None:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise TypeError(f"Op name must be a Python identifier (a str such as 'cube'), "
+                            f"got {name!r}")
         if not (isinstance(symbol, str) or callable(symbol)):
             raise TypeError(f"Op {name!r}: symbol must be a str or a callable, "
                             f"got {type(symbol).__name__}")
         if not callable(f) or not callable(df):
             raise TypeError(f"Op {name!r}: f and df must be callable")
-        if arity is not None and arity not in (1, 2):
+        if arity is not None and (type(arity) is not int or arity not in (1, 2)):
             raise ValueError(f"Op {name!r}: arity must be 1, 2 or None "
                              f"(variadic), got {arity!r}")
+        for what, fn in (("branch", branch), ("domain", domain), ("check", check),
+                         ("inputs_ok", inputs_ok)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"Op {name!r}: {what} must be callable or None, "
+                                f"got {type(fn).__name__}")
+        if type(smoothness) is not int or smoothness < 0:
+            raise ValueError(f"Op {name!r}: smoothness must be an int >= 0, got {smoothness!r}")
+        if syntax is not None and not isinstance(syntax, Syntax):
+            raise TypeError(f"Op {name!r}: syntax must be an autograd.syntax.Syntax, "
+                            f"got {type(syntax).__name__}")
         self.name = name
         self.symbol = symbol
         self.f = f
@@ -69,30 +113,69 @@ class Op:
         self.param_names = tuple(param_names)
         self.params = tuple(params)
         self.branch = branch
+        self.smoothness = smoothness
+        self.domain = domain
+        self.syntax = syntax if syntax is not None else Syntax("call", name, (name,))
+        self.check = check
+        self.inputs_ok = inputs_ok
         self.doc = doc
         self._bound: dict[tuple[float, ...], Op] = {}
 
-    def bind(self, *params: float) -> Op:
-        """This op with its parameters fixed, e.g. ``LEAKY_RELU.bind(0.2)``."""
+    def bind(self, *params: Any) -> Op:
+        """This op with its parameters fixed, e.g. ``LEAKY_RELU.bind(0.2)``.
+
+        Each parameter must be a real number, not nan, and pass the op's
+        ``check``; anything else raises TypeError/ValueError here."""
         if len(params) != len(self.param_names):
             raise TypeError(f"op {self.name!r} takes {len(self.param_names)} "
                             f"parameter(s) {self.param_names}, got {len(params)}")
-        key = tuple(params)
-        op = self._bound.get(key)
+        try:  # the common case: already bound (numbers equal to the key find it)
+            op = self._bound.get(params)
+        except TypeError:  # unhashable: refused below
+            op = None
         if op is None:
-            op = Op(self.name, self.symbol, self.f, self.df, arity=self.arity,
-                    param_names=self.param_names, params=key,
-                    branch=self.branch, doc=self.doc)
-            if len(self._bound) < _BIND_CACHE:  # bounded: x**c for many c must not leak
-                self._bound[key] = op
+            key = tuple(floats.real(p, f"op {self.name!r}: parameter {n}")
+                        for n, p in zip(self.param_names, params))
+            for n, p in zip(self.param_names, key):
+                if math.isnan(p):
+                    raise ValueError(f"op {self.name!r}: parameter {n} is nan")
+            if self.check is not None:
+                self.check(*key)
+            op = self._bound.get(key)
+            if op is None:
+                op = Op(self.name, self.symbol, self.f, self.df, arity=self.arity,
+                        param_names=self.param_names, params=key, branch=self.branch,
+                        smoothness=self.smoothness, domain=self.domain, syntax=self.syntax,
+                        check=self.check, inputs_ok=self.inputs_ok, doc=self.doc)
+                if len(self._bound) < _BIND_CACHE:  # bounded: x**c for many c must not leak
+                    self._bound[key] = op
         return op
+
+    @property
+    def unbound(self) -> bool:
+        """True for an op with parameters that are not fixed yet (call ``bind``)."""
+        return len(self.params) != len(self.param_names)
 
     def label(self) -> str:
         """The display symbol, with parameters filled in (``x^3`` for x**3)."""
         return self.symbol(self.params) if callable(self.symbol) else self.symbol
 
+    def check_inputs(self, n: int) -> None:
+        """TypeError unless the op takes ``n`` inputs (and its parameters are bound)."""
+        if self.unbound:
+            raise TypeError(f"op {self.name!r} has parameter(s) {self.param_names} that are "
+                            f"not bound: call {self.name}.bind(...) first, e.g. "
+                            f"{self.name}.bind({', '.join('1.0' for _ in self.param_names)})(x)")
+        if self.arity is not None:
+            if n != self.arity:
+                raise TypeError(f"op {self.name!r} takes {self.arity} input(s), got {n}")
+        elif n < 1 or (self.inputs_ok is not None and not self.inputs_ok(n)):
+            raise TypeError(f"op {self.name!r} cannot take {n} input(s)"
+                            + (f" ({self.doc})" if self.doc else ""))
+
     def value(self, inputs: Sequence[float]) -> float:
         """The op's value at float ``inputs``."""
+        self.check_inputs(len(inputs))
         if self.arity is None:
             return self.f(list(inputs))
         return self.f(*inputs, *self.params)
@@ -118,25 +201,30 @@ class Op:
             return self.branch(tuple(inputs))
         return self.branch(*inputs, *self.params)
 
-    def __call__(self, *inputs: Any) -> Any:
-        """Apply the op to Values or numbers and record it: ``op(a, b)``."""
-        from .value import apply  # late import: value.py imports the op table
-
+    def in_domain(self, inputs: Sequence[float]) -> bool:
+        """``domain`` at float ``inputs`` (True when the op declares none)."""
+        if self.domain is None:
+            return True
         if self.arity is None:
-            if len(inputs) == 1 and not _is_scalar(inputs[0]):
-                inputs = tuple(inputs[0])
-        elif len(inputs) != self.arity:
-            raise TypeError(f"op {self.name!r} takes {self.arity} input(s), "
-                            f"got {len(inputs)}")
-        return apply(self, inputs)
+            return bool(self.domain(tuple(inputs)))
+        return bool(self.domain(*inputs, *self.params))
+
+    def __call__(self, *inputs: Any) -> Any:
+        """Apply the op to Values or numbers and record it: ``op(a, b)``; a
+        variadic op also takes one sequence: ``op([a, b, c])``."""
+        if self.arity is None and len(inputs) == 1 and _is_sequence(inputs[0]):
+            inputs = tuple(inputs[0])
+        self.check_inputs(len(inputs))
+        return recorder(self, inputs)
 
     def __repr__(self) -> str:
         params = ", ".join(f"{n}={v!r}" for n, v in zip(self.param_names, self.params))
         return f"Op({self.name!r}{', ' + params if params else ''})"
 
 
-def _is_scalar(x: Any) -> bool:
-    return not hasattr(x, "__iter__")
+def _is_sequence(x: Any) -> bool:
+    return isinstance(x, (list, tuple)) or (hasattr(x, "__iter__") and hasattr(x, "__len__")
+                                            and not isinstance(x, (str, bytes)))
 
 
 # -- helpers that make one derivative formula work on floats and Values -----

@@ -2,22 +2,25 @@
 
 A Value holds ``data`` (a float), ``grad`` (∂root/∂self after ``backward``),
 an optional ``label``, the op that made it and its inputs. Operators and
-methods look their op up in the op table (``ops.py``) and record one node;
-how the graph is walked backwards lives in ``backprop.py``.
+methods look their op up in the op table (``ops.py``) and record one node
+(:func:`record`, :func:`apply`: the one place where nodes are made; calling an
+``Op`` goes there too); how the graph is walked backwards lives in
+``backprop.py``.
 
-Nodes hold no closures and no reference back to their users, so a graph is
-freed by reference counting alone (no garbage-collector cycles).
+``data``, ``grad`` and ``label`` check what is assigned to them: any real
+number becomes the same float (``w.data -= np.float64(0.1) * w.grad`` keeps
+a float), anything else is a TypeError where it is assigned. Nodes hold no
+closures and no reference back to their users, so a graph is freed by
+reference counting alone (no garbage-collector cycles).
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
-from . import backprop, ops
+from . import backprop, floats, ops
+from . import op as op_module
 from .modes import NORMAL, AnomalyError, current
 from .op import Op
 
@@ -31,25 +34,25 @@ def to_float(x: Any, what: str = "Value data") -> float:
     if isinstance(x, Value):
         raise TypeError(f"{what} must be a real number, got a Value "
                         f"({x!r}); use its .data, or the Value itself in an op")
-    kind = getattr(getattr(x, "dtype", None), "kind", None)
-    if (isinstance(x, (numbers.Real, Decimal))
-            or (kind in ("b", "i", "u", "f") and getattr(x, "shape", ()) == ())):
-        try:
-            f = float(x)
-        except OverflowError:
-            f = math.inf
-        if math.isinf(f) and not (isinstance(x, float) or
-                                  (isinstance(x, Decimal) and x.is_infinite())
-                                  or kind == "f"):
-            raise ValueError(f"{what} {_shown(x)} is too large for a float64")
-        return f
-    raise TypeError(f"{what} must be a real number (int, float, bool, Fraction, "
-                    f"NumPy scalar...), got {type(x).__name__}: {_shown(x)}")
+    return floats.real(x, what)
 
 
-def _shown(x: Any) -> str:
-    shown = repr(x)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
+def check_label(label: Any, what: str = "Value label") -> str | None:
+    """``label`` if it is None or a str a drawing can show (no NUL, no lone
+    surrogate), else TypeError/ValueError naming ``what``."""
+    if label is None:
+        return None
+    if not isinstance(label, str):
+        raise TypeError(f"{what} must be a str or None, got {type(label).__name__}: "
+                        f"{floats.shown(label)}")
+    if "\x00" in label:
+        raise ValueError(f"{what} {floats.shown(label)} contains a NUL character")
+    try:
+        label.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{what} {floats.shown(label)} contains a lone surrogate "
+                         f"(not valid Unicode text)") from None
+    return label
 
 
 class Value:
@@ -62,25 +65,53 @@ class Value:
     (20.0, 4.0, 4.0, 5.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_prev", "_g")
+    __slots__ = ("_data", "_grad", "_label", "_op", "_prev", "_g")
     __array_ufunc__ = None  # numpy scalars defer to our reflected operators
 
-    data: float
-    grad: float
-    label: str | None
+    _data: float
+    _grad: float
+    _label: str | None
     _op: Op | None
     _prev: tuple[Value, ...]
     _g: Any  # None, or the scratch gradient during a backward pass (backprop.py)
 
     def __init__(self, data: Any, label: str | None = None) -> None:
-        self.data = data if type(data) is float else to_float(data)
-        if label is not None and not isinstance(label, str):
-            raise TypeError(f"Value label must be a str or None, got {type(label).__name__}")
-        self.grad = 0.0
-        self.label = label
+        self._data = data if type(data) is float else to_float(data)
+        self._label = check_label(label)
+        self._grad = 0.0
         self._op = None
         self._prev = ()
         self._g = None
+
+    # -- data, grad, label: assignments are checked -----------------------------
+    @property
+    def data(self) -> float:
+        """The value (a float; any real number assigned becomes the same float)."""
+        return self._data
+
+    @data.setter
+    def data(self, x: Any) -> None:
+        self._data = x if type(x) is float else to_float(x, "Value.data")
+
+    @property
+    def grad(self) -> float:
+        """∂root/∂self accumulated by ``backward()`` (0.0 until then).
+        Assigning None (PyTorch's way to clear it) sets 0.0."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, x: Any) -> None:
+        self._grad = x if type(x) is float else (0.0 if x is None
+                                                 else to_float(x, "Value.grad"))
+
+    @property
+    def label(self) -> str | None:
+        """The display name (None: unnamed)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: Any) -> None:
+        self._label = check_label(label)
 
     # -- what the node is -------------------------------------------------
     @property
@@ -102,22 +133,22 @@ class Value:
         return self._op is None
 
     def item(self) -> float:
-        return self.data
+        return self._data
 
     def __float__(self) -> float:
-        return self.data
+        return self._data
 
     def __bool__(self) -> bool:
-        return bool(self.data)
+        return bool(self._data)
 
     def __format__(self, spec: str) -> str:
-        return format(self.data, spec) if spec else repr(self)
+        return format(self._data, spec) if spec else repr(self)
 
     def __repr__(self) -> str:
-        extra = f", label={self.label!r}" if self.label is not None else ""
+        extra = f", label={self._label!r}" if self._label is not None else ""
         if self._op is not None:
             extra += f", op={self._op.name!r}"
-        return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
+        return f"Value(data={self._data!r}, grad={self._grad!r}{extra})"
 
     # -- arithmetic -----------------------------------------------------------
     def __add__(self, other: Any) -> Value:
@@ -169,19 +200,19 @@ class Value:
     # -- comparisons look at .data; == and hash stay identity ----------------
     def __lt__(self, other: Any) -> bool:
         o = _data(other)
-        return NotImplemented if o is None else self.data < o
+        return NotImplemented if o is None else self._data < o
 
     def __le__(self, other: Any) -> bool:
         o = _data(other)
-        return NotImplemented if o is None else self.data <= o
+        return NotImplemented if o is None else self._data <= o
 
     def __gt__(self, other: Any) -> bool:
         o = _data(other)
-        return NotImplemented if o is None else self.data > o
+        return NotImplemented if o is None else self._data > o
 
     def __ge__(self, other: Any) -> bool:
         o = _data(other)
-        return NotImplemented if o is None else self.data >= o
+        return NotImplemented if o is None else self._data >= o
 
     # -- functions (see ops.py for each value and derivative) -----------------
     def exp(self) -> Value:
@@ -221,19 +252,16 @@ class Value:
         return _unary(ops.SOFTPLUS, self)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
-        return _unary(ops.LEAKY_RELU.bind(_param(negative_slope, "negative_slope")), self)
+        return _unary(ops.LEAKY_RELU.bind(negative_slope), self)
 
     def elu(self, alpha: float = 1.0) -> Value:
-        return _unary(ops.ELU.bind(_param(alpha, "alpha")), self)
+        return _unary(ops.ELU.bind(alpha), self)
 
     def selu(self) -> Value:
         return _unary(ops.SELU, self)
 
     def celu(self, alpha: float = 1.0) -> Value:
-        a = _param(alpha, "alpha")
-        if a == 0:
-            raise ValueError("celu: alpha must not be 0 (it divides x)")
-        return _unary(ops.CELU.bind(a), self)
+        return _unary(ops.CELU.bind(alpha), self)
 
     def gelu(self) -> Value:
         return _unary(ops.GELU, self)
@@ -245,10 +273,7 @@ class Value:
         return _unary(ops.SOFTSIGN, self)
 
     def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Value:
-        lo, hi = _param(min_val, "min_val"), _param(max_val, "max_val")
-        if lo > hi:
-            raise ValueError(f"hardtanh: min_val ({lo}) must not exceed max_val ({hi})")
-        return _unary(ops.HARDTANH.bind(lo, hi), self)
+        return _unary(ops.HARDTANH.bind(min_val, max_val), self)
 
     def relu6(self) -> Value:
         return _unary(ops.RELU6, self)
@@ -263,23 +288,16 @@ class Value:
         return _unary(ops.TANHSHRINK, self)
 
     def hardshrink(self, lambd: float = 0.5) -> Value:
-        lam = _param(lambd, "lambd")
-        if not lam >= 0:
-            raise ValueError(f"hardshrink: lambd must be >= 0, got {lam}")
-        return _unary(ops.HARDSHRINK.bind(lam), self)
+        return _unary(ops.HARDSHRINK.bind(lambd), self)
 
     def softshrink(self, lambd: float = 0.5) -> Value:
-        lam = _param(lambd, "lambd")
-        if not lam >= 0:
-            raise ValueError(f"softshrink: lambd must be >= 0, got {lam}")
-        return _unary(ops.SOFTSHRINK.bind(lam), self)
+        return _unary(ops.SOFTSHRINK.bind(lambd), self)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Value:  # noqa: A002
         if min is None and max is None:
             raise ValueError("clamp: give at least one of min and max")
-        lo = -float("inf") if min is None else _param(min, "min")
-        hi = float("inf") if max is None else _param(max, "max")
-        return _unary(ops.CLAMP.bind(lo, hi), self)
+        return _unary(ops.CLAMP.bind(-floats.inf if min is None else min,
+                                     floats.inf if max is None else max), self)
 
     # -- gradients --------------------------------------------------------------
     def backward(self, gradient: Any = 1.0) -> None:
@@ -290,7 +308,7 @@ class Value:
     def zero_grad(self) -> None:
         """Set ``.grad = 0.0`` on every node of the graph below self."""
         for node in backprop.topological_order(self):
-            node.grad = 0.0
+            node._grad = 0.0
 
 
 # -- recording ---------------------------------------------------------------------
@@ -301,9 +319,9 @@ _new = object.__new__
 def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
     """Create the node ``op(inputs) = data`` (a plain leaf under ``no_grad``)."""
     v: Value = _new(Value)
-    v.data = data
-    v.grad = 0.0
-    v.label = None
+    v._data = data
+    v._grad = 0.0
+    v._label = None
     v._g = None
     mode = current.get()
     if mode is NORMAL:
@@ -325,10 +343,10 @@ def apply(op: Op, inputs: Iterable[Any]) -> Value:
     """Record ``op`` on ``inputs`` (Values or real numbers): the generic path,
     used by ``Op.__call__`` and the functions on several Values."""
     xs = tuple(inputs)
-    datas = [x.data for x in xs if type(x) is Value]
+    datas = [x._data for x in xs if type(x) is Value]
     if len(datas) != len(xs):  # numbers to lift (or Value subclasses)
         xs = tuple([_lift(x, op) for x in xs])
-        datas = [x.data for x in xs]
+        datas = [x._data for x in xs]
     data = op.f(datas) if op.arity is None else op.f(*datas, *op.params)
     if type(data) is not float:
         data = to_float(data, f"the value of op {op.name!r}")
@@ -337,8 +355,8 @@ def apply(op: Op, inputs: Iterable[Any]) -> Value:
 
 def _unary(op: Op, x: Value) -> Value:
     if op.params:
-        return record(op, op.f(x.data, *op.params), (x,))
-    return record(op, op.f(x.data), (x,))
+        return record(op, op.f(x._data, *op.params), (x,))
+    return record(op, op.f(x._data), (x,))
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
@@ -352,7 +370,7 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
         if c is None:
             return NotImplemented
         b = Value(c)
-    return record(op, op.f(a.data, b.data), (a, b))
+    return record(op, op.f(a._data, b._data), (a, b))
 
 
 def _constant(x: Any) -> float | None:
@@ -372,15 +390,11 @@ def _lift(x: Any, op: Op) -> Value:
 
 
 def _data(x: Any) -> float | None:
-    return x.data if isinstance(x, Value) else _constant(x)
-
-
-def _param(x: Any, name: str) -> float:
-    p = to_float(x, f"parameter {name}")
-    if p != p:
-        raise ValueError(f"parameter {name} is nan")
-    return p
+    return x._data if isinstance(x, Value) else _constant(x)
 
 
 def _describe(v: Value) -> str:
-    return f"{v.label}={v.data!r}" if v.label else repr(v.data)
+    return f"{v._label}={v._data!r}" if v._label else repr(v._data)
+
+
+op_module.recorder = apply  # calling an Op records it here

@@ -18,18 +18,15 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from autograd import Value, log_softmax, prelu, softmax
+from autograd import OPS, Value, log_softmax, prelu, softmax
 
 from .module import Module
 
 Activation = Callable[[Value], Value]
 
-#: Every activation available by name, each a Value method of one op.
-NAMES: tuple[str, ...] = (
-    "relu", "elu", "leaky_relu", "sigmoid", "atan", "hardsigmoid", "hardtanh",
-    "relu6", "celu", "selu", "gelu", "hardshrink", "softshrink", "logsigmoid",
-    "softsign", "tanh", "tanhshrink", "softplus", "silu",
-)
+#: Every activation available by name, each a Value method of one op: the ops
+#: whose syntax says so (``autograd.OPS[name].syntax.activation``).
+NAMES: tuple[str, ...] = tuple(op.syntax.token for op in OPS.values() if op.syntax.activation)
 IDENTITY_NAMES = ("identity", "linear", "none")
 #: Output activations that act on a whole layer (a list in, a list out).
 LAYER_WIDE: dict[str, Callable[[list[Value]], list[Value]]] = {
