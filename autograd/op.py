@@ -41,6 +41,8 @@ What else an op may declare (all optional; the built-in table declares them):
   (``celu`` with alpha = 0), called by :meth:`Op.bind`.
 - ``inputs_ok(n) -> bool``: which input counts a variadic op takes (dot: an
   even number).
+- ``examples``: parameter sets that tests should exercise (powc: 2, 0.5,
+  -1, ...), for an op with parameters.
 
 Calling an op records it: ``op(a, b)`` is sugar for the recording function
 that :mod:`autograd.value` installs here when it is imported (this module
@@ -75,7 +77,7 @@ class Op:
 
     __slots__ = ("name", "symbol", "f", "df", "arity", "params", "param_names",
                  "branch", "smoothness", "domain", "syntax", "check", "inputs_ok",
-                 "doc", "_bound")
+                 "examples", "doc", "_bound")
 
     def __init__(self, name: str, symbol: Symbol, f: Callable[..., Any],
                  df: Callable[..., Any], *, arity: int | None = 1,
@@ -83,7 +85,8 @@ class Op:
                  branch: Callable[..., Any] | None = None, smoothness: int = 0,
                  domain: Callable[..., bool] | None = None, syntax: Syntax | None = None,
                  check: Callable[..., None] | None = None,
-                 inputs_ok: Callable[[int], bool] | None = None, doc: str = "") -> None:
+                 inputs_ok: Callable[[int], bool] | None = None,
+                 examples: Sequence[Sequence[float]] = (), doc: str = "") -> None:
         if not isinstance(name, str) or not name.isidentifier():
             raise TypeError(f"Op name must be a Python identifier (a str such as 'cube'), "
                             f"got {name!r}")
@@ -118,6 +121,11 @@ class Op:
         self.syntax = syntax if syntax is not None else Syntax("call", name, (name,))
         self.check = check
         self.inputs_ok = inputs_ok
+        self.examples = tuple(tuple(float(p) for p in ps) for ps in examples)
+        for ps in self.examples:
+            if len(ps) != len(self.param_names):
+                raise ValueError(f"Op {name!r}: example parameters {ps} do not match "
+                                 f"param_names {self.param_names}")
         self.doc = doc
         self._bound: dict[tuple[float, ...], Op] = {}
 
@@ -146,7 +154,8 @@ class Op:
                 op = Op(self.name, self.symbol, self.f, self.df, arity=self.arity,
                         param_names=self.param_names, params=key, branch=self.branch,
                         smoothness=self.smoothness, domain=self.domain, syntax=self.syntax,
-                        check=self.check, inputs_ok=self.inputs_ok, doc=self.doc)
+                        check=self.check, inputs_ok=self.inputs_ok,
+                        examples=self.examples, doc=self.doc)
                 if len(self._bound) < _BIND_CACHE:  # bounded: x**c for many c must not leak
                     self._bound[key] = op
         return op

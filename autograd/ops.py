@@ -86,7 +86,9 @@ POW = Op("pow", "^", floats.pow, _d_pow, arity=2, domain=lambda a, b: a > 0,
          syntax=_infix("**"), doc="a ** b;  ∂/∂a = b·a^(b−1),  ∂/∂b = a^b·ln a")
 POWC = Op("powc", lambda p: f"^{_num(p[0])}", floats.pow,
           lambda x, y, c: 0.0 if c == 0 else c * power(x, c - 1.0),
-          param_names=("exponent",), domain=_powc_domain, syntax=_infix("**"),
+          param_names=("exponent",), domain=_powc_domain,
+          examples=((2.0,), (3.0,), (0.5,), (-1.0,), (1.5,), (-0.5,), (0.0,), (-2.0,)),
+          syntax=_infix("**"),
           doc="x ** c for a constant c;  c·x^(c−1)")
 ABS = Op("abs", "|x|", abs, lambda x, y: sign(x), branch=lambda x: sign(x),
          syntax=Syntax("builtin", "abs", ("abs",)), doc="|x|;  sign(x), 0 at 0")
@@ -139,6 +141,7 @@ LEAKY_RELU = Op("leaky_relu", lambda p: f"LReLU({_num(p[0])})",
                 lambda x, s: x if x > 0 else x * s,
                 lambda x, y, s: 1.0 if x > 0 else s,
                 param_names=("negative_slope",), branch=lambda x, s: x > 0,
+                examples=((0.01,), (0.2,)),
                 syntax=_method("leaky_relu", activation=True), doc="x for x > 0, else s·x;  1 or s")
 
 
@@ -155,7 +158,7 @@ def _d_elu(x: Any, scale: float, alpha: float, input_scale: float) -> Any:
 ELU = Op("elu", lambda p: f"ELU({_num(p[0])})",
          lambda x, a: _elu(x, 1.0, a, 1.0),
          lambda x, y, a: _d_elu(x, 1.0, a, 1.0),
-         param_names=("alpha",), branch=lambda x, a: x > 0,
+         param_names=("alpha",), branch=lambda x, a: x > 0, examples=((1.0,), (0.5,)),
          syntax=_method("elu", activation=True), doc="x for x > 0, else α(e^x − 1);  1 or α·e^x")
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -171,7 +174,7 @@ def _nonzero_alpha(alpha: float) -> None:
 CELU = Op("celu", lambda p: f"CELU({_num(p[0])})",
           lambda x, a: _elu(x, 1.0, a, 1.0 / a),
           lambda x, y, a: _d_elu(x, 1.0, a, 1.0 / a),
-          param_names=("alpha",), branch=lambda x, a: x > 0,
+          param_names=("alpha",), branch=lambda x, a: x > 0, examples=((1.0,), (2.0,)),
           check=_nonzero_alpha, syntax=_method("celu", activation=True),
           doc="x for x > 0, else α(e^(x/α) − 1);  1 or e^(x/α)")
 
@@ -220,6 +223,7 @@ def _non_negative(op: str) -> Any:
 HARDTANH = Op("hardtanh", lambda p: f"hardtanh[{_num(p[0])},{_num(p[1])}]",
               _hardtanh, lambda x, y, lo, hi: _d_hardtanh(x, lo, hi),
               param_names=("min_val", "max_val"), branch=_piece, check=_ordered("hardtanh"),
+              examples=((-1.0, 1.0), (-2.0, 0.5)),
               syntax=_method("hardtanh", activation=True),
               doc="x clipped to [lo, hi];  1 inside, 0 at and beyond a bound")
 RELU6 = Op("relu6", "ReLU6", lambda x: _hardtanh(x, 0.0, 6.0),
@@ -258,13 +262,15 @@ HARDSHRINK = Op("hardshrink", lambda p: f"hardshrink({_num(p[0])})",
                 lambda x, lam: 0.0 if -lam <= x <= lam else x,
                 lambda x, y, lam: 0.0 if -lam <= x <= lam else 1.0,
                 param_names=("lambd",), branch=lambda x, lam: _piece(x, -lam, lam),
-                check=_non_negative("hardshrink"), syntax=_method("hardshrink", activation=True),
+                check=_non_negative("hardshrink"), examples=((0.5,), (1.0,)),
+                syntax=_method("hardshrink", activation=True),
                 doc="x where |x| > λ, else 0;  1 or 0")
 SOFTSHRINK = Op("softshrink", lambda p: f"softshrink({_num(p[0])})",
                 lambda x, lam: x - lam if x > lam else (x + lam if x < -lam else x * 0.0),
                 lambda x, y, lam: 0.0 if -lam <= x <= lam else 1.0,
                 param_names=("lambd",), branch=lambda x, lam: _piece(x, -lam, lam),
-                check=_non_negative("softshrink"), syntax=_method("softshrink", activation=True),
+                check=_non_negative("softshrink"), examples=((0.5,), (1.0,)),
+                syntax=_method("softshrink", activation=True),
                 doc="x ∓ λ beyond ±λ, else 0;  1 or 0")
 
 
@@ -276,6 +282,7 @@ def _clamp(x: float, lo: float, hi: float) -> float:
 CLAMP = Op("clamp", lambda p: f"clamp[{_num(p[0])},{_num(p[1])}]", _clamp,
            lambda x, y, lo, hi: 1.0 if lo <= x <= hi else 0.0,
            param_names=("min", "max"), branch=_piece, syntax=_method("clamp"),
+           examples=((-1.0, 1.0), (0.0, 2.0), (-0.5, 3.0)),
            doc="min(max(x, lo), hi);  1 inside, the bounds included")
 
 # -- several inputs -------------------------------------------------------------
