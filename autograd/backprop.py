@@ -1,189 +1,321 @@
-"""Walking the graph: topological order and the backward pass.
+"""Walking the graph: the one order and the one chain-rule walk.
 
-Reverse-mode differentiation in two steps (the chain rule, node by node):
+Every node gets a creation number when it is made (``Value._id``), and inputs
+are always made before the nodes that use them. That gives the one order all
+readers of a graph share — the tape that drawing, step-through and exporters
+read, ``autograd.topological_order`` — : by creation, inputs first, root last.
 
-1. order the nodes below the root so that every node comes after its inputs
-   (iterative depth-first search: no recursion limit);
-2. seed ∂root/∂root = gradient and visit the nodes from the root down; each
-   node adds ``local derivative × its own gradient`` into each input.
+The backward walk (the chain rule, node by node) takes the nodes in the
+reverse of that order, from the root down, with a heap of the nodes reached
+so far: the node handled next is the most recently made one, so all its users
+are done and its gradient is final. Each handled node adds
+``local derivative × its gradient`` for each input. The accumulation rule:
+a node's gradient is ``sum`` of its contributions (from 0.0) in the order its
+users were made. Contributions arrive in the reverse order, so a node reached
+more than once keeps them in a list until it is handled.
+
+A node whose gradient is exactly 0 and whose op is ``zero_safe`` (its local
+derivatives are finite wherever its value is) is not expanded: its
+contributions would all be exact zeros, which change no sum. Whole dead
+subgraphs (a hinge term at 0, an off ReLU) are never visited. Where a local
+derivative may be infinite, 0 × inf = nan still comes out.
 
 The local derivatives come from the node's op (``Op.df``); nothing here knows
 any particular op. Gradients are gathered in each node's scratch slot ``_g``
 and only then added into ``.grad``, so a second ``backward()`` adds the same
-amounts again (micrograd's would reuse the first pass's totals).
+amounts again (micrograd's would reuse the first pass's totals). The same
+walk on Values, for ``grad(create_graph=True)``, is :func:`propagate_graph`:
+same order, same rule, same numbers.
 
-``_g`` doubles as the search's mark: ``None`` outside a pass (not reached),
-``OPEN`` while the node's inputs are being ordered, then the scratch float.
-Every pass puts ``None`` back, also when it fails, and passes hold ``lock``,
-so threads whose graphs share nodes (parameters) take turns.
+``_g`` is ``None`` outside a pass. Every pass puts ``None`` back, also when it
+fails or is interrupted, and passes hold ``lock``, so threads whose graphs
+share nodes (parameters) take turns. A pass started from inside another pass
+of the same thread (an op's derivative calling ``backward()``) raises a clear
+RuntimeError instead of reusing the scratch slots.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from heapq import heappop, heappush
+from typing import TYPE_CHECKING, Any
 
 from .modes import AnomalyError, current
 
 if TYPE_CHECKING:
+    from .op import Op
     from .value import Value
 
-OPEN = object()  # mark of a node whose inputs are still being ordered
-lock = threading.RLock()  # held by every pass that uses the marks
+SEEN = object()  # the mark of a node reached by :func:`order`
+lock = threading.RLock()  # held by every pass that uses the scratch slots
+_running = threading.local()  # .active: this thread is inside a pass
 
 
-def _order(root: Value) -> list[Value]:
-    """Nodes below root, inputs first; sets each one's ``_g`` to 0.0."""
-    order: list[Value] = []
-    stack = [root]
-    while stack:
-        node = stack[-1]
-        if node._g is None:  # first visit: open it and push its inputs
-            node._g = OPEN
-            for child in node._prev:
-                if child._g is None:
-                    if child._prev:
-                        stack.append(child)
-                    else:  # a leaf needs no opening
-                        child._g = 0.0
-                        order.append(child)
-        else:
-            stack.pop()
-            if node._g is OPEN:  # all its inputs are ordered
-                node._g = 0.0
-                order.append(node)
-    return order
-
-
-def _clear(order: list[Value]) -> None:
-    for node in order:
-        node._g = None
-
-
-def topological_order(root: Value) -> list[Value]:
-    """Every node below ``root`` once, inputs before the nodes that use them: a
-    depth-first walk taking inputs in argument order, so ``(u + v) * w`` gives
-    u, v, u+v, w, f (drawings and checks rely on that reading order). It uses no
-    marks, so it is safe at any time; backward uses the faster ``_order``."""
-    order: list[Value] = []
-    seen = {root}
-    stack = [(root, iter(root._prev))]
-    while stack:
-        node, inputs = stack[-1]
-        for child in inputs:
-            if child not in seen:
-                seen.add(child)
-                stack.append((child, iter(child._prev)))
-                break
-        else:  # all its inputs are ordered
-            stack.pop()
-            order.append(node)
-    return order
-
-
-def backward_order(root: Value) -> list[Value]:
-    """The order backward visits nodes in (reversed), for ``grad(create_graph=True)``,
-    so that both sum each node's contributions in the same order, bit for bit."""
+@contextmanager
+def exclusive(what: str) -> Iterator[None]:
+    """Hold ``lock`` for one pass; refuse a pass nested in another of this thread."""
     with lock:
+        if getattr(_running, "active", False):
+            raise RuntimeError(f"{what} was called while another backward pass of this thread "
+                               f"is running (from inside an op's derivative?): passes cannot "
+                               f"nest; compute it before or after the pass")
+        _running.active = True
         try:
-            order = _order(root)
-        except BaseException:
-            _clear_marks(root)
-            raise
-        _clear(order)
-    return order
+            yield
+        finally:
+            _running.active = False
 
 
 def _clear_marks(root: Value) -> None:
-    """After an interrupted search: put ``None`` back wherever a mark is left."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node._g is not None:
-            node._g = None
-            stack.extend(node._prev)
+    """Put ``None`` back wherever a mark or scratch value is left under root
+    (after a pass, or a failed one: an interrupt here restarts the clean-up)."""
+    while True:
+        try:
+            stack = [root]
+            while stack:
+                node = stack.pop()
+                if node._g is not None:
+                    node._g = None
+                    stack.extend(node._prev)
+            return
+        except BaseException:  # a second Ctrl-C: finish cleaning first
+            continue
+
+
+def order(root: Value) -> list[Value]:
+    """Every node below ``root`` once, by creation: each after its inputs, the
+    root last. The order of the tape, and the reverse of backward's."""
+    with exclusive("topological_order"):
+        nodes: list[Value] = []
+        try:
+            root._g = SEEN
+            heap = [(-root._id, root)]
+            while heap:
+                node = heappop(heap)[1]
+                nodes.append(node)
+                for x in node._prev:
+                    if x._g is None:
+                        x._g = SEEN
+                        heappush(heap, (-x._id, x))
+        finally:
+            _clear_marks(root)
+    nodes.reverse()
+    return nodes
+
+
+#: The public name (``autograd.topological_order``).
+topological_order = order
+
+
+def _total(g: Any) -> float:
+    """A node's gradient from what it received: one contribution, or a list of
+    them in arrival order (the reverse of their users' creation)."""
+    if type(g) is list:
+        g.reverse()
+        return sum(g, 0.0)
+    return 0.0 + g
 
 
 def propagate(root: Value, gradient: float) -> list[Value]:
-    """Set ``node._g`` = ∂root/∂node × gradient on every node below root.
-
-    Returns the topological order; the caller holds ``lock``, reads ``_g``
-    and must ``_clear`` it (``backward`` and ``grad`` do)."""
-    try:
-        order = _order(root)
-    except BaseException:
-        _clear_marks(root)
-        raise
+    """The chain rule on floats: sets ``node._g`` = ∂root/∂node × gradient on
+    every node reached and returns them (the caller holds the lock and puts
+    ``None`` back in ``_g``, also on failure). Nodes not reached (only behind
+    an unexpanded zero) have gradient 0."""
+    if root._op is None:
+        root._g = 0.0 + gradient
+        return [root]
+    pop, push = heappop, heappush
     root._g = gradient
+    heap = [(-root._id, root)]
+    reached: list[Value] = []
+    leaves: list[Value] = []
+    op: Op | None = None
     try:
-        if current.get().anomaly:
-            _propagate_checked(order)
-        else:
-            _propagate(order)
-    except BaseException:
-        _clear(order)
-        raise
-    return order
-
-
-def _propagate(order: list[Value]) -> None:
-    op = None
-    try:
-        for node in reversed(order):
-            op = node._op
-            if op is None:
-                continue
-            g = node._g
+        while heap:
+            node = pop(heap)[1]
+            g = _total(node._g)
+            node._g = g
+            reached.append(node)
+            op = node._op  # only nodes with an op are on the heap
+            assert op is not None
+            if g == 0.0 and op.zero_safe and node._data - node._data == 0.0:
+                continue  # every contribution would be an exact zero
             inputs = node._prev
             if op.arity == 1:
                 x = inputs[0]
                 if op.params:
-                    x._g += op.df(x._data, node._data, *op.params) * g
+                    c = op.df(x._data, node._data, *op.params) * g
                 else:
-                    x._g += op.df(x._data, node._data) * g
-            elif op.arity == 2:
-                a, b = inputs
+                    c = op.df(x._data, node._data) * g
+                b = x._g
+                if b is None:  # first reached: a leaf waits in a list, a node on the heap
+                    x._g = c
+                    if x._op is None:
+                        leaves.append(x)
+                    else:
+                        push(heap, (-x._id, x))
+                elif type(b) is list:
+                    b.append(c)
+                else:
+                    x._g = [b, c]
+                continue
+            if op.arity == 2:
                 if op.params:
-                    da, db = op.df(a._data, b._data, node._data, *op.params)
+                    ds = op.df(inputs[0]._data, inputs[1]._data, node._data, *op.params)
                 else:
-                    da, db = op.df(a._data, b._data, node._data)
-                a._g += da * g
-                b._g += db * g
+                    ds = op.df(inputs[0]._data, inputs[1]._data, node._data)
             else:
                 ds = op.df(tuple([x._data for x in inputs]), node._data)
-                if len(ds) != len(inputs):
-                    raise ValueError(f"{len(ds)} derivatives for {len(inputs)} inputs")
-                for x, d in zip(inputs, ds):
-                    x._g += d * g
+            if len(ds) != len(inputs):
+                raise ValueError(f"{len(ds)} derivatives for {len(inputs)} inputs")
+            for x, d in zip(inputs, ds):  # the same as above, for each input
+                c = d * g
+                b = x._g
+                if b is None:
+                    x._g = c
+                    if x._op is None:
+                        leaves.append(x)
+                    else:
+                        push(heap, (-x._id, x))
+                elif type(b) is list:
+                    b.append(c)
+                else:
+                    x._g = [b, c]
     except (TypeError, ValueError) as e:
         name = op.name if op is not None else "?"
         raise type(e)(f"backward through op {name!r} failed: {e}") from e
+    for x in leaves:
+        x._g = _total(x._g)
+    reached += leaves
+    if current.get().anomaly:
+        _find_nan(reached)
+    return reached
 
 
-def _propagate_checked(order: list[Value]) -> None:
-    """The same pass, op by op through ``Op.derivatives``, stopping at the first nan."""
-    for node in reversed(order):
-        op = node._op
-        if op is None:
-            continue
+def propagate_graph(root: Value, gradient: Any, local: Callable[[Value], tuple[Any, ...]],
+                    total: Callable[[list[Any]], Any]) -> list[Value]:
+    """The chain rule on Values (``grad(create_graph=True)``): the walk of
+    :func:`propagate` (same order, same rule), expanding every node, with
+    ``local(node)`` giving the local derivatives as recorded Values and
+    ``total(parts)`` adding several contributions (in their users' creation
+    order) as one recorded sum, so the gradients are Values that can be
+    differentiated again. Sets ``_g`` on every node reached and returns them."""
+    root._g = gradient
+    heap = [(-root._id, root)]
+    reached: list[Value] = []
+    while heap:
+        node = heappop(heap)[1]
         g = node._g
-        ds = op.derivatives([x.data for x in node._prev], node.data)
+        if type(g) is list:
+            g.reverse()
+            g = total(g)
+        node._g = g
+        reached.append(node)
+        if node._op is None:
+            continue
+        for x, d in zip(node._prev, local(node)):
+            b = x._g
+            if b is None:
+                x._g = d * g
+                heappush(heap, (-x._id, x))
+            elif type(b) is list:
+                b.append(d * g)
+            else:
+                x._g = [b, d * g]
+    return reached
+
+
+def _find_nan(reached: list[Value]) -> None:
+    """Under ``detect_anomaly()``: the first contribution the walk made that is
+    nan although its upstream gradient is not raises AnomalyError naming the op."""
+    for node in reached:
+        op, g = node._op, node._g
+        if op is None or g != g:
+            continue
+        ds = op.derivatives([x._data for x in node._prev], node._data)
         for i, (x, d) in enumerate(zip(node._prev, ds)):
             contribution = d * g
-            if contribution != contribution and g == g:
-                inputs = ", ".join(repr(c.data) for c in node._prev)
+            if contribution != contribution:
+                inputs = ", ".join(repr(c._data) for c in node._prev)
                 raise AnomalyError(
                     f"op {op.name!r} produced a nan gradient in the backward pass "
-                    f"for its input {i} ({x.label or 'unlabelled'}, value {x.data!r}); "
-                    f"inputs ({inputs}), output {node.data!r}, "
+                    f"for its input {i} ({x.label or 'unlabelled'}, value {x._data!r}); "
+                    f"inputs ({inputs}), output {node._data!r}, "
                     f"local derivative {d!r}, upstream gradient {g!r}")
-            x._g += contribution
+
+
+def gradients(root: Value, gradient: float = 1.0) -> dict[Value, float]:
+    """∂root/∂node × gradient for every node the walk reaches, by the walk
+    backward uses (absent nodes: 0), without touching any ``.grad``."""
+    with exclusive("the gradient walk"):
+        try:
+            reached = propagate(root, gradient)
+            return {node: node._g for node in reached}
+        finally:
+            _clear_marks(root)
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
-    """Add ∂root/∂node × gradient into ``.grad`` of every node below root."""
-    with lock:
-        order = propagate(root, gradient)
-        for node in order:
-            node._grad += node._g
+    """Add ∂root/∂node × gradient into ``.grad`` of every node below root.
+
+    All or nothing: if the walk fails or is interrupted, no ``.grad`` changes;
+    the write-back itself cannot fail (``.grad`` always holds a float), and an
+    interrupt during it is held back until every ``.grad`` is updated."""
+    with exclusive("backward()"):
+        try:
+            nodes = propagate(root, gradient)
+        except BaseException:
+            _clear_marks(root)
+            raise
+        _write_back(nodes)
+
+
+def _write_back(nodes: list[Value]) -> None:
+    """``.grad += _g`` on every node and clear ``_g``. An interrupt (Ctrl-C, a
+    signal handler) arriving inside the loop is held back until every node is
+    written: the node it hit is recognised by ``old`` (its ``.grad`` before the
+    addition; a float addition always makes a new object)."""
+    node: Value | None = None
+    old: float | None = None
+    try:
+        for node in nodes:
+            old = node._grad
+            node._grad = old + node._g
             node._g = None
+            old = None
+    except BaseException:
+        state: list[Any] = [node, old]
+        while True:  # finish the write-back, also through further interrupts
+            try:
+                _settle(state)
+                _add_rest(nodes, state)
+                break
+            except BaseException:
+                continue
+        raise
+
+
+def _settle(state: list[Any]) -> None:
+    """The interrupted node: if its ``.grad`` is already the new object, only
+    its ``_g`` is left to clear."""
+    node, old = state
+    if node is not None and old is not None and node._g is not None \
+            and node._grad is not old:
+        node._g = None
+    state[1] = None
+
+
+def _add_rest(nodes: list[Value], state: list[Any]) -> None:
+    """The write-back of the nodes not written yet, recording in ``state``
+    where it is, so that another interrupt can be settled the same way."""
+    for node in nodes:
+        g = node._g
+        if g is None:
+            continue
+        state[0], state[1] = node, None
+        old = node._grad
+        state[1] = old
+        node._grad = old + g
+        node._g = None

@@ -1,11 +1,13 @@
 """``grad(output, inputs, create_graph=False)``: gradients as return values.
 
-Without ``create_graph`` this is the float backward pass of ``backprop.py``
-read off the scratch slots, leaving every ``.grad`` untouched. With
-``create_graph=True`` the same chain rule runs on Values: each op's
-``df`` (the one definition in the op table) is called with the input Values
-and the output Value, so the gradients are recorded and can be differentiated
-again (second and third derivatives, Hessians).
+Without ``create_graph`` this is the float walk of ``backprop.py`` read off
+the scratch slots, leaving every ``.grad`` untouched. With
+``create_graph=True`` the same walk runs on Values: each op's ``df`` (the one
+definition in the op table) is called with the input Values and the output
+Value, so the gradients are recorded and can be differentiated again (second
+and third derivatives, Hessians). Both follow one order and one accumulation
+rule, so ``grad(...)``, ``grad(..., create_graph=True)`` and ``backward()``
+give the same numbers.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
-from .backprop import backward_order, lock, propagate
+from .backprop import _clear_marks, exclusive, gradients, propagate_graph
 from .value import Value, apply
 
 
@@ -30,32 +32,32 @@ def grad(output: Value, inputs: Value | Iterable[Value], create_graph: bool = Fa
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
     if not create_graph:
-        with lock:
-            order = propagate(output, 1.0)
-            result = tuple(0.0 if x._g is None else x._g for x in xs)
-            for node in order:
-                node._g = None
-        return result
+        by_node = gradients(output)
+        return tuple(by_node.get(x, 0.0) for x in xs)
     return tuple(_graph_grads(output, xs))
 
 
 def _graph_grads(output: Value, xs: Sequence[Value]) -> list[Value]:
-    """The chain rule on Values: contributions are recorded ops, summed per node."""
-    contributions: dict[Value, list[Any]] = {output: [1.0]}
-    for node in reversed(backward_order(output)):
-        parts = contributions.get(node)
-        op = node._op
-        if parts is None or op is None:
-            continue
-        g = _total(parts)
-        contributions[node] = [g]
-        for x, d in zip(node._prev, op.derivatives(node._prev, node)):
-            contributions.setdefault(x, []).append(d * g)
-    return [_as_value(_total(contributions.get(x, [0.0]))) for x in xs]
+    """The chain rule on Values: contributions are recorded ops, added per node
+    in the walk's order."""
+    with exclusive("grad(create_graph=True)"):
+        try:
+            reached = propagate_graph(output, 1.0, _local, _sum)
+            got = {node: node._g for node in reached}
+        finally:
+            _clear_marks(output)
+    return [_as_value(got.get(x, 0.0)) for x in xs]
 
 
-def _total(parts: list[Any]) -> Any:
-    return parts[0] if len(parts) == 1 else apply(ops.SUM, parts)
+def _local(node: Value) -> tuple[Any, ...]:
+    """∂node/∂input as recorded Values: the op's own ``df`` called on Values."""
+    assert node._op is not None
+    return node._op.derivatives(node._prev, node)
+
+
+def _sum(parts: list[Any]) -> Any:
+    """Several contributions as one recorded sum (the sum op adds as backward does)."""
+    return apply(ops.SUM, parts)
 
 
 def _as_value(g: Any) -> Value:

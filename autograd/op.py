@@ -43,6 +43,11 @@ What else an op may declare (all optional; the built-in table declares them):
   even number).
 - ``examples``: parameter sets that tests should exercise (powc: 2, 0.5,
   -1, ...), for an op with parameters.
+- ``zero_safe``: the local derivatives are finite wherever the output is
+  finite (tanh, mul, relu, dot... but not sqrt at 0 or log at a subnormal x).
+  Backward then skips such a node when its gradient is exactly 0 and its
+  value finite: its contributions would all be exact zeros, while
+  0 × inf = nan must still come out where a derivative is infinite.
 
 Calling an op records it: ``op(a, b)`` is sugar for the recording function
 that :mod:`autograd.value` installs here when it is imported (this module
@@ -77,7 +82,7 @@ class Op:
 
     __slots__ = ("name", "symbol", "f", "df", "arity", "params", "param_names",
                  "branch", "smoothness", "domain", "syntax", "check", "inputs_ok",
-                 "examples", "doc", "_bound")
+                 "examples", "zero_safe", "doc", "_bound")
 
     def __init__(self, name: str, symbol: Symbol, f: Callable[..., Any],
                  df: Callable[..., Any], *, arity: int | None = 1,
@@ -86,7 +91,8 @@ class Op:
                  domain: Callable[..., bool] | None = None, syntax: Syntax | None = None,
                  check: Callable[..., None] | None = None,
                  inputs_ok: Callable[[int], bool] | None = None,
-                 examples: Sequence[Sequence[float]] = (), doc: str = "") -> None:
+                 examples: Sequence[Sequence[float]] = (), zero_safe: bool = False,
+                 doc: str = "") -> None:
         if not isinstance(name, str) or not name.isidentifier():
             raise TypeError(f"Op name must be a Python identifier (a str such as 'cube'), "
                             f"got {name!r}")
@@ -126,6 +132,7 @@ class Op:
             if len(ps) != len(self.param_names):
                 raise ValueError(f"Op {name!r}: example parameters {ps} do not match "
                                  f"param_names {self.param_names}")
+        self.zero_safe = bool(zero_safe)
         self.doc = doc
         self._bound: dict[tuple[float, ...], Op] = {}
 
@@ -155,7 +162,7 @@ class Op:
                         param_names=self.param_names, params=key, branch=self.branch,
                         smoothness=self.smoothness, domain=self.domain, syntax=self.syntax,
                         check=self.check, inputs_ok=self.inputs_ok,
-                        examples=self.examples, doc=self.doc)
+                        examples=self.examples, zero_safe=self.zero_safe, doc=self.doc)
                 if len(self._bound) < _BIND_CACHE:  # bounded: x**c for many c must not leak
                     self._bound[key] = op
         return op

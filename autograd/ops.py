@@ -49,17 +49,17 @@ def _refuse(op: str, name: str, value: float, rule: str) -> None:
 # -- arithmetic ---------------------------------------------------------------
 
 ADD = Op("add", "+", operator.add, lambda a, b, y: (1.0, 1.0), arity=2,
-         syntax=_infix("+"), doc="a + b")
+         syntax=_infix("+"), zero_safe=True, doc="a + b")
 SUB = Op("sub", "−", operator.sub, lambda a, b, y: (1.0, -1.0), arity=2,
-         syntax=_infix("-"), doc="a − b")
+         syntax=_infix("-"), zero_safe=True, doc="a − b")
 MUL = Op("mul", "×", operator.mul, lambda a, b, y: (b, a), arity=2,
-         syntax=_infix("*"), doc="a · b")
+         syntax=_infix("*"), zero_safe=True, doc="a · b")
 DIV = Op("div", "÷", floats.div,
          lambda a, b, y: (div(1.0, b), div(-a, b * b)), arity=2,
          domain=lambda a, b: b != 0, syntax=_infix("/"),
          doc="a / b;  ∂/∂a = 1/b,  ∂/∂b = −a/b²")
 NEG = Op("neg", "−", operator.neg, lambda x, y: -1.0, syntax=Syntax("prefix", "-"),
-         doc="−x")
+         zero_safe=True, doc="−x")
 
 
 def _d_pow(a: Any, b: Any, y: Any) -> tuple[Any, Any]:
@@ -91,12 +91,12 @@ POWC = Op("powc", lambda p: f"^{_num(p[0])}", floats.pow,
           syntax=_infix("**"),
           doc="x ** c for a constant c;  c·x^(c−1)")
 ABS = Op("abs", "|x|", abs, lambda x, y: sign(x), branch=lambda x: sign(x),
-         syntax=Syntax("builtin", "abs", ("abs",)), doc="|x|;  sign(x), 0 at 0")
+         syntax=Syntax("builtin", "abs", ("abs",)), zero_safe=True, doc="|x|;  sign(x), 0 at 0")
 
 # -- exponentials and logarithms ---------------------------------------------
 
 EXP = Op("exp", "exp", floats.exp, lambda x, y: y, domain=lambda x: x <= 709.0,
-         syntax=_method("exp"), doc="e^x;  e^x")
+         syntax=_method("exp"), zero_safe=True, doc="e^x;  e^x")
 LOG = Op("log", "ln", floats.log, lambda x, y: div(1.0, x), domain=_positive,
          syntax=_method("log", "ln"), doc="ln x;  1/x")
 LOG1P = Op("log1p", "ln(1+x)", floats.log1p, lambda x, y: div(1.0, 1.0 + x),
@@ -107,27 +107,29 @@ SQRT = Op("sqrt", "√", floats.sqrt, lambda x, y: div(1.0, 2.0 * y), domain=_po
 # -- trigonometric and the error function -------------------------------------
 
 SIN = Op("sin", "sin", floats.sin, lambda x, y: cos(x), syntax=_method("sin"),
-         doc="sin x;  cos x")
+         zero_safe=True, doc="sin x;  cos x")
 COS = Op("cos", "cos", floats.cos, lambda x, y: -sin(x), syntax=_method("cos"),
-         doc="cos x;  −sin x")
+         zero_safe=True, doc="cos x;  −sin x")
 ATAN = Op("atan", "atan", floats.atan, lambda x, y: 1.0 / (1.0 + x * x),
-          syntax=_method("atan", activation=True), doc="arctan x;  1/(1 + x²)")
+          syntax=_method("atan", activation=True), zero_safe=True, doc="arctan x;  1/(1 + x²)")
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 ERF = Op("erf", "erf", floats.erf,
          lambda x, y: _TWO_OVER_SQRT_PI * exp(-(x * x)), syntax=_method("erf"),
-         doc="erf x;  2/√π · e^(−x²)")
+         zero_safe=True, doc="erf x;  2/√π · e^(−x²)")
 
 # -- activations ----------------------------------------------------------------
 
 TANH = Op("tanh", "tanh", floats.tanh, lambda x, y: (1.0 - y) * (1.0 + y),
           syntax=_method("tanh", activation=True),
+          zero_safe=True,
           doc="tanh x;  1 − tanh²x, as (1 − y)(1 + y): exact for large |x|, as PyTorch")
 SIGMOID = Op("sigmoid", "σ", floats.sigmoid, lambda x, y: y * (1.0 - y),
-             syntax=_method("sigmoid", activation=True), doc="σ(x) = 1/(1 + e^−x);  σ(1 − σ)")
+             syntax=_method("sigmoid", activation=True),
+             zero_safe=True, doc="σ(x) = 1/(1 + e^−x);  σ(1 − σ)")
 RELU = Op("relu", "ReLU", lambda x: 0.0 if x <= 0 else x,
           lambda x, y: 0.0 if x <= 0 else 1.0, branch=lambda x: x > 0,
           syntax=_method("relu", activation=True),
-          doc="max(0, x);  1 for x > 0, else 0 (0 at the kink)")
+          zero_safe=True, doc="max(0, x);  1 for x > 0, else 0 (0 at the kink)")
 
 
 def _d_softplus(x: Any, y: Any) -> Any:
@@ -136,13 +138,15 @@ def _d_softplus(x: Any, y: Any) -> Any:
 
 
 SOFTPLUS = Op("softplus", "softplus", floats.softplus, _d_softplus,
-              syntax=_method("softplus", activation=True), doc="ln(1 + e^x) (x above 20);  σ(x)")
+              syntax=_method("softplus", activation=True),
+              zero_safe=True, doc="ln(1 + e^x) (x above 20);  σ(x)")
 LEAKY_RELU = Op("leaky_relu", lambda p: f"LReLU({_num(p[0])})",
                 lambda x, s: x if x > 0 else x * s,
                 lambda x, y, s: 1.0 if x > 0 else s,
                 param_names=("negative_slope",), branch=lambda x, s: x > 0,
                 examples=((0.01,), (0.2,)),
-                syntax=_method("leaky_relu", activation=True), doc="x for x > 0, else s·x;  1 or s")
+                syntax=_method("leaky_relu", activation=True),
+                zero_safe=True, doc="x for x > 0, else s·x;  1 or s")
 
 
 def _elu(x: float, scale: float, alpha: float, input_scale: float) -> float:
@@ -159,13 +163,14 @@ ELU = Op("elu", lambda p: f"ELU({_num(p[0])})",
          lambda x, a: _elu(x, 1.0, a, 1.0),
          lambda x, y, a: _d_elu(x, 1.0, a, 1.0),
          param_names=("alpha",), branch=lambda x, a: x > 0, examples=((1.0,), (0.5,)),
-         syntax=_method("elu", activation=True), doc="x for x > 0, else α(e^x − 1);  1 or α·e^x")
+         syntax=_method("elu", activation=True),
+         zero_safe=True, doc="x for x > 0, else α(e^x − 1);  1 or α·e^x")
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 SELU = Op("selu", "SELU", lambda x: _elu(x, SELU_SCALE, SELU_ALPHA, 1.0),
           lambda x, y: _d_elu(x, SELU_SCALE, SELU_ALPHA, 1.0),
           branch=lambda x: x > 0, syntax=_method("selu", activation=True),
-          doc="λ·ELU_α(x) with PyTorch's λ, α")
+          zero_safe=True, doc="λ·ELU_α(x) with PyTorch's λ, α")
 def _nonzero_alpha(alpha: float) -> None:
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (it divides x)")
@@ -176,22 +181,23 @@ CELU = Op("celu", lambda p: f"CELU({_num(p[0])})",
           lambda x, y, a: _d_elu(x, 1.0, a, 1.0 / a),
           param_names=("alpha",), branch=lambda x, a: x > 0, examples=((1.0,), (2.0,)),
           check=_nonzero_alpha, syntax=_method("celu", activation=True),
-          doc="x for x > 0, else α(e^(x/α) − 1);  1 or e^(x/α)")
+          zero_safe=True, doc="x for x > 0, else α(e^(x/α) − 1);  1 or e^(x/α)")
 
 _SQRT1_2 = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 GELU = Op("gelu", "GELU", lambda x: x * 0.5 * (1.0 + math.erf(x * _SQRT1_2)),
           lambda x, y: 0.5 * (1.0 + erf(x * _SQRT1_2))
           + x * (_INV_SQRT_2PI * exp(-0.5 * (x * x))),
-          syntax=_method("gelu", activation=True), doc="x·Φ(x) (exact, erf form);  Φ(x) + x·φ(x)")
+          syntax=_method("gelu", activation=True),
+          zero_safe=True, doc="x·Φ(x) (exact, erf form);  Φ(x) + x·φ(x)")
 SILU = Op("silu", "SiLU", lambda x: x * floats.sigmoid(x),
           lambda x, y: (lambda s: s * (1.0 + x * (1.0 - s)))(sigmoid(x)),
-          syntax=_method("silu", activation=True), doc="x·σ(x);  σ(1 + x(1 − σ))")
+          syntax=_method("silu", activation=True), zero_safe=True, doc="x·σ(x);  σ(1 + x(1 − σ))")
 SOFTSIGN = Op("softsign", "softsign", lambda x: x / (1.0 + abs(x)),
               lambda x, y: (lambda t: 1.0 / (t * t))(1.0 + abs(x)),
               branch=lambda x: sign(x), smoothness=1,
               syntax=_method("softsign", activation=True),
-              doc="x/(1 + |x|);  1/(1 + |x|)² (its second derivative jumps at 0)")
+              zero_safe=True, doc="x/(1 + |x|);  1/(1 + |x|)² (its second derivative jumps at 0)")
 
 
 def _hardtanh(x: float, lo: float, hi: float) -> float:
@@ -225,17 +231,17 @@ HARDTANH = Op("hardtanh", lambda p: f"hardtanh[{_num(p[0])},{_num(p[1])}]",
               param_names=("min_val", "max_val"), branch=_piece, check=_ordered("hardtanh"),
               examples=((-1.0, 1.0), (-2.0, 0.5)),
               syntax=_method("hardtanh", activation=True),
-              doc="x clipped to [lo, hi];  1 inside, 0 at and beyond a bound")
+              zero_safe=True, doc="x clipped to [lo, hi];  1 inside, 0 at and beyond a bound")
 RELU6 = Op("relu6", "ReLU6", lambda x: _hardtanh(x, 0.0, 6.0),
            lambda x, y: _d_hardtanh(x, 0.0, 6.0),
            branch=lambda x: _piece(x, 0.0, 6.0), syntax=_method("relu6", activation=True),
-           doc="min(max(0, x), 6)")
+           zero_safe=True, doc="min(max(0, x), 6)")
 HARDSIGMOID = Op("hardsigmoid", "hardσ",
                  lambda x: _hardtanh(x + 3.0, 0.0, 6.0) / 6.0,
                  lambda x, y: 1.0 / 6.0 if -3.0 < x < 3.0 else 0.0,
                  branch=lambda x: _piece(x, -3.0, 3.0),
                  syntax=_method("hardsigmoid", activation=True),
-                 doc="clip(x/6 + 1/2, 0, 1);  1/6 strictly inside (−3, 3)")
+                 zero_safe=True, doc="clip(x/6 + 1/2, 0, 1);  1/6 strictly inside (−3, 3)")
 
 
 def _logsigmoid(x: float) -> float:
@@ -254,24 +260,25 @@ def _d_logsigmoid(x: Any, y: Any) -> Any:
 
 LOGSIGMOID = Op("logsigmoid", "log σ", _logsigmoid, _d_logsigmoid,
                 syntax=_method("logsigmoid", activation=True),
-                doc="ln σ(x) = min(x, 0) − ln(1 + e^−|x|);  σ(−x)")
+                zero_safe=True, doc="ln σ(x) = min(x, 0) − ln(1 + e^−|x|);  σ(−x)")
 TANHSHRINK = Op("tanhshrink", "tanhshrink", lambda x: x - math.tanh(x),
                 lambda x, y: (lambda t: t * t)(tanh(x)),
-                syntax=_method("tanhshrink", activation=True), doc="x − tanh x;  tanh² x")
+                syntax=_method("tanhshrink", activation=True),
+                zero_safe=True, doc="x − tanh x;  tanh² x")
 HARDSHRINK = Op("hardshrink", lambda p: f"hardshrink({_num(p[0])})",
                 lambda x, lam: 0.0 if -lam <= x <= lam else x,
                 lambda x, y, lam: 0.0 if -lam <= x <= lam else 1.0,
                 param_names=("lambd",), branch=lambda x, lam: _piece(x, -lam, lam),
                 check=_non_negative("hardshrink"), examples=((0.5,), (1.0,)),
                 syntax=_method("hardshrink", activation=True),
-                doc="x where |x| > λ, else 0;  1 or 0")
+                zero_safe=True, doc="x where |x| > λ, else 0;  1 or 0")
 SOFTSHRINK = Op("softshrink", lambda p: f"softshrink({_num(p[0])})",
                 lambda x, lam: x - lam if x > lam else (x + lam if x < -lam else x * 0.0),
                 lambda x, y, lam: 0.0 if -lam <= x <= lam else 1.0,
                 param_names=("lambd",), branch=lambda x, lam: _piece(x, -lam, lam),
                 check=_non_negative("softshrink"), examples=((0.5,), (1.0,)),
                 syntax=_method("softshrink", activation=True),
-                doc="x ∓ λ beyond ±λ, else 0;  1 or 0")
+                zero_safe=True, doc="x ∓ λ beyond ±λ, else 0;  1 or 0")
 
 
 def _clamp(x: float, lo: float, hi: float) -> float:
@@ -283,7 +290,7 @@ CLAMP = Op("clamp", lambda p: f"clamp[{_num(p[0])},{_num(p[1])}]", _clamp,
            lambda x, y, lo, hi: 1.0 if lo <= x <= hi else 0.0,
            param_names=("min", "max"), branch=_piece, syntax=_method("clamp"),
            examples=((-1.0, 1.0), (0.0, 2.0), (-0.5, 3.0)),
-           doc="min(max(x, lo), hi);  1 inside, the bounds included")
+           zero_safe=True, doc="min(max(x, lo), hi);  1 inside, the bounds included")
 
 # -- several inputs -------------------------------------------------------------
 
@@ -306,28 +313,20 @@ def _d_minimum(a: Any, b: Any, y: Any) -> tuple[float, float]:
 
 MAXIMUM = Op("maximum", "max", floats.maximum, _d_maximum, arity=2, branch=_tie,
              syntax=_function("maximum", "max"),
-             doc="max(a, b);  1 for the larger, ½ each on a tie")
+             zero_safe=True, doc="max(a, b);  1 for the larger, ½ each on a tie")
 MINIMUM = Op("minimum", "min", floats.minimum, _d_minimum, arity=2, branch=_tie,
              syntax=_function("minimum", "min"),
-             doc="min(a, b);  1 for the smaller, ½ each on a tie")
+             zero_safe=True, doc="min(a, b);  1 for the smaller, ½ each on a tie")
 PRELU = Op("prelu", "PReLU", lambda x, a: x if x > 0 else a * x,
            lambda x, a, y: (1.0, 0.0) if x > 0 else (a, x), arity=2,
            branch=lambda x, a: x > 0, syntax=_function("prelu"),
+           zero_safe=True,
            doc="x for x > 0, else a·x with a learnable slope a;  ∂/∂x = 1 or a,  ∂/∂a = 0 or x")
-def _sum(xs: Sequence[float]) -> float:
-    """x_1 + x_2 + ... added left to right from 0.0, as backward adds contributions
-    (Python's ``sum`` of floats is compensated from 3.12 on: another rounding)."""
-    total = 0.0
-    for x in xs:
-        total += x
-    return total
-
-
-SUM = Op("sum", "Σ", _sum, lambda xs, y: [1.0] * len(xs),
-         arity=None, syntax=_function("sum", kind="list"), doc="Σ x_i;  1 each")
-MEAN = Op("mean", "mean", lambda xs: _sum(xs) / len(xs),
+SUM = Op("sum", "Σ", lambda xs: sum(xs, 0.0), lambda xs, y: [1.0] * len(xs),
+         arity=None, syntax=_function("sum", kind="list"), zero_safe=True, doc="Σ x_i;  1 each")
+MEAN = Op("mean", "mean", lambda xs: sum(xs, 0.0) / len(xs),
           lambda xs, y: [1.0 / len(xs)] * len(xs), arity=None,
-          syntax=_function("mean", kind="list"), doc="(1/n) Σ x_i;  1/n each")
+          syntax=_function("mean", kind="list"), zero_safe=True, doc="(1/n) Σ x_i;  1/n each")
 
 
 def _dot(xs: Sequence[float]) -> float:
@@ -342,7 +341,7 @@ def _d_dot(xs: tuple[Any, ...], y: Any) -> tuple[Any, ...]:
 
 DOT = Op("dot", "·", _dot, _d_dot, arity=None, inputs_ok=lambda n: n % 2 == 0,
          syntax=Syntax("pairs", "dot"),
-         doc="inputs w_1..w_n, x_1..x_n: Σ w_i x_i;  ∂/∂w_i = x_i, ∂/∂x_i = w_i")
+         zero_safe=True, doc="inputs w_1..w_n, x_1..x_n: Σ w_i x_i;  ∂/∂w_i = x_i, ∂/∂x_i = w_i")
 
 
 def _affine(xs: Sequence[float]) -> float:
@@ -357,12 +356,13 @@ def _d_affine(xs: tuple[Any, ...], y: Any) -> tuple[Any, ...]:
 
 AFFINE = Op("affine", "w·x+b", _affine, _d_affine, arity=None,
             inputs_ok=lambda n: n % 2 == 1, syntax=Syntax("pairs", "dot"),
+            zero_safe=True,
             doc="inputs w_1..w_n, x_1..x_n, b: Σ w_i x_i + b (a neuron's pre-activation);"
                 "  ∂/∂w_i = x_i, ∂/∂x_i = w_i, ∂/∂b = 1")
 LOGSUMEXP = Op("logsumexp", "LSE", floats.logsumexp,
                lambda xs, y: [exp(x - y) for x in xs], arity=None,
                syntax=_function("logsumexp", kind="list"),
-               doc="ln Σ e^x_i (stable);  softmax_i = e^(x_i − y)")
+               zero_safe=True, doc="ln Σ e^x_i (stable);  softmax_i = e^(x_i − y)")
 
 #: Every built-in op by name (bound ops keep their unbound name).
 TABLE: dict[str, Op] = {op.name: op for op in (

@@ -16,6 +16,7 @@ reference counting alone (no garbage-collector cycles).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -65,7 +66,7 @@ class Value:
     (20.0, 4.0, 4.0, 5.0)
     """
 
-    __slots__ = ("_data", "_grad", "_label", "_op", "_prev", "_g")
+    __slots__ = ("_data", "_grad", "_label", "_op", "_prev", "_g", "_id")
     __array_ufunc__ = None  # numpy scalars defer to our reflected operators
 
     _data: float
@@ -74,6 +75,7 @@ class Value:
     _op: Op | None
     _prev: tuple[Value, ...]
     _g: Any  # None, or the scratch gradient during a backward pass (backprop.py)
+    _id: int  # creation number: inputs are always made before the nodes that use them
 
     def __init__(self, data: Any, label: str | None = None) -> None:
         self._data = data if type(data) is float else to_float(data)
@@ -82,6 +84,7 @@ class Value:
         self._op = None
         self._prev = ()
         self._g = None
+        self._id = next(_ids)
 
     # -- data, grad, label: assignments are checked -----------------------------
     @property
@@ -314,6 +317,7 @@ class Value:
 # -- recording ---------------------------------------------------------------------
 
 _new = object.__new__
+_ids = itertools.count()  # creation numbers (C-level, atomic under the GIL)
 
 
 def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
@@ -323,6 +327,7 @@ def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
     v._grad = 0.0
     v._label = None
     v._g = None
+    v._id = next(_ids)
     mode = current.get()
     if mode is NORMAL:
         v._op = op

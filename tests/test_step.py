@@ -44,7 +44,7 @@ def test_one_frame_per_op_plus_the_seed() -> None:
     assert isinstance(s, Stepper) and len(s) == 3
     frames = list(s)
     assert all(isinstance(f, Drawing) for f in frames) and frames[1] is s[1]
-    assert s.active == [None, "op4", "op2"]
+    assert s.active == [None, "op4", "op3"]
     x = Value(0.5, label="x")
     deep = ((x * 2.0).tanh() + x.exp()).sigmoid()
     assert len(step_through(deep)) == 1 + 5  # ×, tanh, exp, +, σ
@@ -62,13 +62,13 @@ def test_frame_zero_seeds_the_root_and_shows_question_marks() -> None:
 def test_each_step_highlights_its_op_and_fills_its_inputs() -> None:
     s = step_through(lecture_f())
     one = s[1].source
-    assert 'id="op4", class="op active"' in one and 'id="op2", class="op pending"' in one
+    assert 'id="op4", class="op active"' in one and 'id="op3", class="op pending"' in one
     assert grad_of(one, "w") == "grad 5" and grad_of(one, "u") == "grad ?"
     assert "+= 5" in one and "+= ?" in one  # the + node's edges still wait
     assert 'class="value leaf receiving"' in node_line(one, "w")
     assert 'class="value done"' in node_line(one, "f")
     two = s[2].source
-    assert 'id="op2", class="op active"' in two and 'id="op4", class="op done"' in two
+    assert 'id="op3", class="op active"' in two and 'id="op4", class="op done"' in two
     assert grad_of(two, "u") == "grad 4" and grad_of(two, "v") == "grad 4"
     assert "?" not in two
     assert "Step 2 of 2" in s.captions[2] and "u += 1 × 4 = 4" in s.captions[2]

@@ -204,7 +204,7 @@ def test_next_changes_highlighted_op_and_gradients(browser: Browser, player: Pat
     browser.open(player.as_uri())
     s0 = browser.eval(STATE_JS)
     assert s0["shown"] == [0] and s0["active"] is None
-    # f = (u + v) * w: v0=u, v1=v, v2=u+v, v3=w, v4=f; ops op2 (+), op4 (×)
+    # f = (u + v) * w: v0=u, v1=v, v2=w, v3=u+v, v4=f; ops op3 (+), op4 (×)
     assert s0["grads"] == {"v0": "grad ?", "v1": "grad ?", "v2": "grad ?",
                            "v3": "grad ?", "v4": "grad 1"}
     assert s0["counter"] == "frame 0 / 2" and "seed" in s0["caption"]
@@ -212,13 +212,13 @@ def test_next_changes_highlighted_op_and_gradients(browser: Browser, player: Pat
     browser.click(".cr-next")
     s1 = browser.eval(STATE_JS)
     assert s1["shown"] == [1] and s1["active"] == "op4"
-    assert s1["grads"]["v2"] == "grad 4" and s1["grads"]["v3"] == "grad 5"
+    assert s1["grads"]["v3"] == "grad 4" and s1["grads"]["v2"] == "grad 5"
     assert s1["grads"]["v0"] == "grad ?"
     assert "×" in s1["caption"]
 
     browser.click(".cr-next")
     s2 = browser.eval(STATE_JS)
-    assert s2["shown"] == [2] and s2["active"] == "op2"
+    assert s2["shown"] == [2] and s2["active"] == "op3"
     assert s2["grads"]["v0"] == "grad 4" and s2["grads"]["v1"] == "grad 4"
 
     browser.click(".cr-next")  # past the end: stays on the last frame

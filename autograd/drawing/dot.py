@@ -1,4 +1,4 @@
-"""DOT text for a traced graph: forward, backward or both, and step-through frames.
+"""DOT text for a drawn graph: forward, backward or both, and step-through frames.
 
 Layout, left to right: each value is a small table (label, data, grad), each
 op a small separate node with the op table's symbol (``Op.label()``), one edge
@@ -21,7 +21,7 @@ import html
 import math
 from dataclasses import dataclass
 
-from .graph import Group, Plan, Trace, Use, count_drawn
+from .graph import Group, Plan, Scene, Use, count_drawn
 from .style import Style
 
 DIRECTIONS = ("forward", "backward", "both")
@@ -60,9 +60,9 @@ def text_width(text: str, size: float, bold: bool = False) -> int:
 
 
 class DotWriter:
-    """Writes the DOT text of one view of a trace."""
+    """Writes the DOT text of one view of a scene."""
 
-    def __init__(self, t: Trace, p: Plan, style: Style, direction: str,
+    def __init__(self, t: Scene, p: Plan, style: Style, direction: str,
                  progress: Progress | None = None, widths: dict[str, int] | None = None,
                  title: str | None = None, edge_labels: bool | None = None) -> None:
         if direction not in DIRECTIONS:
@@ -101,12 +101,13 @@ class DotWriter:
         parts = [u.contribution for u in self._received(i)]
         if not parts:
             return "grad ?"
-        total = 0.0
+        total = 0.0  # the running sum as backward adds it (same order)
         for c in parts:
             total += c
         if not self._complete(i):
             shown = " + ".join(map(num, parts)) if len(parts) <= 3 else num(total)
             return f"grad {shown} + ?"
+        total = self.t.grads[i]  # complete: the engine's own number (equal by the order)
         if len(parts) == 1 or self.direction == "forward":
             return f"grad {num(total)}"
         if len(parts) <= 4:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .dot import DIRECTIONS, DotWriter
-from .graph import plan, trace
+from .graph import plan, read
 from .render import INSTALL_HINT, RenderError, find_renderer, render
 from .style import Style, default_style
 
@@ -156,7 +156,7 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
         raise ValueError(f"draw: direction must be one of {', '.join(map(repr, DIRECTIONS))}, "
                          f"got {direction!r}")
     check_options("draw", style, renderer)
-    t = trace(root, "draw")
+    t = read(root, "draw")
     p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
     s = style or default_style()
     widths: dict[str, int] | None = None

@@ -1,16 +1,18 @@
 """What a drawing shows: the graph under a root, its gradients, its groups.
 
-:func:`trace` walks the graph once (public API only: ``Value.fn``,
-``Value.children``, ``Op.derivatives``) and computes, without touching any
+:func:`read` records the graph as a :class:`~autograd.tape.Tape` and takes
+the backward pass's numbers from the engine's own walk (``Tape.gradients``,
+the numbers ``backward()`` adds into ``.grad``), without touching any
 ``.grad``:
 
 - every use of a value as an op's input (``a + a`` is two uses), with the
   local derivative ∂out/∂in at this point and the contribution
-  local × ∂root/∂out that backprop adds into the input;
-- ∂root/∂node for every node, as the sum of its contributions in the order
-  backprop adds them;
-- the backprop steps: the op nodes from the root down (reverse topological
-  order), one step per op whose gradient flows to its inputs.
+  local × ∂root/∂out that backprop adds into the input (the same product the
+  engine computes);
+- ∂root/∂node for every node;
+- the backprop steps: the op nodes from the root down, one step per op whose
+  gradient flows to its inputs, in the order backward handles them (so the
+  running sums a step-through shows are the engine's running sums).
 
 :func:`plan` decides how a big graph is shown: neurons (an n-ary op with its
 activation and its own parameters) as clusters or collapsed into one box, and
@@ -23,7 +25,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..backprop import topological_order
+from ..tape import Tape
 from ..value import Value
 
 
@@ -39,8 +41,9 @@ class Use:
 
 
 @dataclass
-class Trace:
-    """The graph under a root, indexed in topological order (root last)."""
+class Scene:
+    """The graph under a root as the drawing reads it, indexed as its tape
+    (inputs first, root last)."""
 
     values: list[Value]
     grads: list[float]
@@ -57,39 +60,26 @@ class Trace:
         return {node: k for k, node in enumerate(self.steps)}
 
 
-def trace(root: Any, where: str = "draw") -> Trace:
-    """Walk the graph under ``root`` and compute every local derivative and gradient."""
-    if not isinstance(root, Value):
-        hint = (" (a network with several outputs returns a list: draw one output, or "
-                "autograd.sum(outputs))" if isinstance(root, (list, tuple)) else "")
-        raise TypeError(f"{where}: root must be a Value, got {type(root).__name__}{hint}")
-    order = topological_order(root)  # argument order: stable drawings
-    index = {node: i for i, node in enumerate(order)}
-    n = len(order)
-    grads = [0.0] * n
-    grads[n - 1] = 1.0
+def read(root: Any, where: str = "draw") -> Scene:
+    """The graph under ``root`` with every local derivative, contribution and
+    gradient, from its tape and the engine's backward walk."""
+    tape = Tape.of(root, where)
+    grads = tape.gradients()
+    try:
+        locals_ = tape.local_derivatives()
+    except Exception as e:
+        raise type(e)(f"{where}: {e}") from e
+    n = len(tape)
     inputs: list[list[Use]] = [[] for _ in range(n)]
     users: list[list[Use]] = [[] for _ in range(n)]
-    steps: list[int] = []
-    for i in range(n - 1, -1, -1):
-        node = order[i]
-        op = node.fn
-        if op is None:
-            continue
-        steps.append(i)
-        children = node.children
-        try:
-            locals_ = op.derivatives([c.data for c in children], node.data)
-        except Exception as e:  # a user-defined op's derivative failing
-            raise type(e)(f"{where}: the local derivative of op {op.name!r} "
-                          f"(node {node!r}) failed: {e}") from e
-        for pos, (child, d) in enumerate(zip(children, locals_)):
-            local = float(d)
-            use = Use(index[child], i, pos, local, local * grads[i])
-            grads[use.src] += use.contribution
+    steps = tape.steps()
+    for i in steps:
+        g = grads[i]
+        for pos, (j, d) in enumerate(zip(tape.args[i], locals_[i])):
+            use = Use(j, i, pos, d, d * g)
             inputs[i].append(use)
-            users[use.src].append(use)
-    return Trace(order, grads, inputs, users, steps)
+            users[j].append(use)
+    return Scene(list(tape.nodes), grads, inputs, users, steps)
 
 
 @dataclass
@@ -116,7 +106,7 @@ class Plan:
         return {m: g for g in self.groups for m in g.members}
 
 
-def find_groups(t: Trace) -> list[Group]:
+def find_groups(t: Scene) -> list[Group]:
     """Neurons found by shape alone (no op is named): a variadic op node with at
     least three inputs, the unary op that is its only user (the activation),
     and the leaf inputs used by nothing else (its weights and bias)."""
@@ -145,7 +135,7 @@ def find_groups(t: Trace) -> list[Group]:
     return groups
 
 
-def _number_layers(t: Trace, groups: list[Group]) -> None:
+def _number_layers(t: Scene, groups: list[Group]) -> None:
     """Layer of each neuron: 1 + the deepest layer among the neurons upstream of it."""
     ends = {g.output: g for g in groups}
     depth = [0] * len(t.values)
@@ -157,7 +147,7 @@ def _number_layers(t: Trace, groups: list[Group]) -> None:
             depth[i] = g.layer
 
 
-def count_drawn(t: Trace, plan: Plan) -> int:
+def count_drawn(t: Scene, plan: Plan) -> int:
     """How many Graphviz nodes the plan draws (a value with an op counts twice)."""
     owner = plan.group_of() if plan.collapsed else {}
     total = len(plan.groups) if plan.collapsed else 0
@@ -168,7 +158,7 @@ def count_drawn(t: Trace, plan: Plan) -> int:
     return total
 
 
-def plan(t: Trace, *, max_nodes: int | None, collapse: bool | str, clusters: bool,
+def plan(t: Scene, *, max_nodes: int | None, collapse: bool | str, clusters: bool,
          layers: bool = False) -> Plan:
     """Clusters or boxes for neurons, and a cut-off past ``max_nodes``."""
     if collapse not in (True, False, "auto"):
@@ -190,7 +180,7 @@ def plan(t: Trace, *, max_nodes: int | None, collapse: bool | str, clusters: boo
     return p
 
 
-def _cut(t: Trace, p: Plan, max_nodes: int) -> None:
+def _cut(t: Scene, p: Plan, max_nodes: int) -> None:
     """Keep the nodes nearest the root, breadth first, within ``max_nodes - 1``
     (one node says how many are hidden); a neuron is kept whole or not at all."""
     owner = p.group_of()

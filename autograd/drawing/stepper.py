@@ -6,7 +6,7 @@ op it handles is highlighted, its inputs receive their contributions
 node used several times shows its running sum (``grad 4 + ?``, then
 ``grad 8 = 4 + 4``), gradients not computed yet read ``?``, and nodes whose
 gradient is final are marked. Nothing of the user's graph is changed: the
-numbers come from :func:`autograd.drawing.graph.trace`.
+numbers come from :func:`autograd.drawing.graph.read` (the engine's own walk).
 
 Every frame uses the same fixed cell sizes (the widest text each cell takes in
 any frame), so Graphviz lays every frame out identically and the nodes stay
@@ -26,7 +26,7 @@ from typing import Any
 
 from .dot import DotWriter, Progress
 from .drawing import DEFAULT_MAX_NODES, Drawing, check_options, svg_body
-from .graph import Trace, plan, trace
+from .graph import Scene, plan, read
 from .render import INSTALL_HINT, RenderError, find_renderer
 from .style import Style, default_style
 
@@ -39,9 +39,9 @@ class Stepper:
     """The frames of one backward pass: ``len``, indexing, iteration (Drawings),
     ``save_html``, ``save_frames``, ``widget()`` and a Jupyter player."""
 
-    def __init__(self, t: Trace, drawings: list[Drawing], captions: list[str],
+    def __init__(self, t: Scene, drawings: list[Drawing], captions: list[str],
                  active: list[str | None]) -> None:
-        self._trace = t
+        self._scene = t
         self.frames = drawings
         self.captions = captions
         self.active = active  # the DOT id of the op node active in each frame
@@ -147,7 +147,7 @@ def step_through(root: Any, *, style: Style | None = None,
     A graph with more than ``max_steps`` ops raises ValueError instead of
     building thousands of frames (``max_steps=None`` lifts the limit)."""
     check_options("step_through", style, renderer)
-    t = trace(root, "step_through")
+    t = read(root, "step_through")
     if max_steps is not None and len(t.steps) > max_steps:
         raise ValueError(f"step_through: the graph has {len(t.steps)} backprop steps, more than "
                          f"max_steps={max_steps}; step through a smaller expression, draw this "
@@ -177,7 +177,7 @@ def step_through(root: Any, *, style: Style | None = None,
     return Stepper(t, drawings, captions, active)
 
 
-def _name(t: Trace, i: int, s: Style, depth: int = 2) -> str:
+def _name(t: Scene, i: int, s: Style, depth: int = 2) -> str:
     """How a caption calls node i: its label, else a short formula of it, e.g.
     ``(u + v)`` or ``tanh(x)``, else its position."""
     v = t.values[i]
@@ -199,7 +199,7 @@ def _name(t: Trace, i: int, s: Style, depth: int = 2) -> str:
     return text if len(text) <= 32 else f"{sym}(…)"
 
 
-def _caption(t: Trace, k: int, s: Style) -> str:
+def _caption(t: Scene, k: int, s: Style) -> str:
     root = _name(t, t.root, s)
     if "…" in root:
         root = "output"

@@ -1,0 +1,164 @@
+"""A failed or interrupted pass leaves no trace (issue: trust).
+
+Any exception, KeyboardInterrupt included, at any point of backward() or
+grad() leaves every node as it was (or, once the write-back has begun, with
+every .grad fully updated — never half), and no scratch state behind, so the
+next call is exact. A pass started from inside another one raises clearly.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import autograd
+from autograd import Op, Value, grad
+from autograd.tape import Tape
+
+
+class Boom(Exception):
+    pass
+
+
+def counting_op(fail_at: int, exc: type[BaseException]) -> tuple[Op, list[int]]:
+    """x·1.5 whose derivative raises ``exc`` on its ``fail_at``-th call."""
+    calls = [0]
+
+    def df(x: Any, y: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == fail_at:
+            raise exc("injected")
+        return 1.5
+
+    return Op("scale", "×1.5", lambda x: 1.5 * x, df), calls
+
+
+def network(op: Op) -> tuple[list[Value], Value]:
+    """A DAG with shared nodes where ``op`` appears many times."""
+    xs = [Value(0.1 * (i + 1), label=f"x{i}") for i in range(6)]
+    h = [op(x * xs[(i + 1) % 6]).tanh() for i, x in enumerate(xs)]
+    mid = [op(a + b) for a, b in zip(h, h[1:])]
+    return xs, autograd.sum([op(m * m) for m in mid]) + op(h[0])
+
+
+def state(nodes: list[Value]) -> list[tuple[float, Any]]:
+    return [(n.grad, n._g) for n in nodes]
+
+
+def expected_grads() -> list[float]:
+    op, _ = counting_op(-1, Boom)
+    xs, root = network(op)
+    root.backward()
+    return [x.grad for x in xs]
+
+
+CALLS: dict[str, Callable[[Value, list[Value]], Any]] = {
+    "backward": lambda root, xs: root.backward(),
+    "grad": lambda root, xs: grad(root, xs),
+    "grad(create_graph=True)": lambda root, xs: grad(root, xs, create_graph=True),
+    "tape gradients": lambda root, xs: Tape.of(root).gradients(),
+}
+
+
+@pytest.mark.parametrize("exc", [Boom, KeyboardInterrupt])
+@pytest.mark.parametrize("call", list(CALLS))
+def test_a_derivative_failing_at_every_call_leaves_the_graph_as_it_was(
+        exc: type[BaseException], call: str) -> None:
+    want = expected_grads()
+    probe, calls = counting_op(-1, Boom)
+    xs, root = network(probe)
+    CALLS[call](root, xs)
+    total = calls[0]
+    assert total > 10
+    for k in range(1, total + 1):
+        op, _ = counting_op(k, exc)
+        xs, root = network(op)
+        nodes = autograd.topological_order(root)
+        for n in nodes:
+            n.grad = 0.25
+        before = state(nodes)
+        with pytest.raises(exc, match="injected"):
+            CALLS[call](root, xs)
+        assert state(nodes) == before, f"failing at derivative call {k}: the graph changed"
+        for n in nodes:
+            n.grad = 0.0
+        root.backward()  # the op's counter is past k now: this pass succeeds
+        assert [x.grad for x in xs] == want, f"after failing at derivative call {k}"
+
+
+def test_grad_set_to_none_before_backward_is_a_clean_zero() -> None:
+    a = Value(2.0)
+    f = a * a
+    a.grad = None
+    f.backward()
+    f.backward()
+    assert a.grad == 8.0
+
+
+def test_random_interrupts_never_leave_half_a_pass() -> None:
+    """A timer raises at random moments of long passes; afterwards every .grad
+    is either untouched or fully updated, no scratch is left, and the next pass
+    is exact."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal,
+                                                                                 "setitimer"):
+        pytest.skip("needs POSIX interval timers on the main thread")
+    rng = random.Random(7)
+    xs = [Value(0.01 * i, label=f"x{i}") for i in range(200)]
+    root = autograd.sum([(x * xs[(i * 7) % 200]).tanh() for i, x in enumerate(xs)] * 10)
+    nodes = autograd.topological_order(root)
+    root.backward()
+    once = [n.grad for n in nodes]
+    for n in nodes:
+        n.grad = 0.0
+    previous = signal.signal(signal.SIGALRM, _raise_boom)
+    interrupted = completed = 0
+    try:
+        for _ in range(60):
+            before = [n.grad for n in nodes]
+            try:
+                signal.setitimer(signal.ITIMER_REAL, rng.uniform(0.0, 0.004))
+                try:
+                    root.backward()
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                completed += 1
+            except Boom:
+                interrupted += 1
+            after = [n.grad for n in nodes]
+            assert all(n._g is None for n in nodes)
+            if after != before:  # then it is exactly one more pass
+                assert after == [b + g for b, g in zip(before, once)]
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert interrupted > 5 and completed > 0, (interrupted, completed)
+    for n in nodes:
+        n.grad = 0.0
+    root.backward()
+    assert [n.grad for n in nodes] == once
+
+
+def _raise_boom(signum: int, frame: Any) -> None:
+    raise Boom("timer")
+
+
+def test_a_pass_inside_a_pass_raises_clearly_and_changes_nothing() -> None:
+    inner_root = Value(3.0) * Value(4.0)
+
+    def df(x: Any, y: Any) -> float:
+        inner_root.backward()  # re-entrant use
+        return 1.0
+
+    reentrant = Op("reentrant", "r", lambda x: x, df)
+    x = Value(2.0)
+    y = reentrant(x) * 2.0
+    with pytest.raises(RuntimeError, match="passes cannot nest"):
+        y.backward()
+    assert x.grad == 0.0 and x._g is None and y._g is None
+    reentrant.df = lambda x, y: 1.0
+    y.backward()
+    assert x.grad == 2.0
