@@ -23,6 +23,7 @@ from .functions import (
 from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .op import Op
 from .ops import TABLE as OPS
+from .symbolic import to_sympy
 from .value import Value
 from .version import __version__
 
@@ -31,5 +32,5 @@ __all__ = [
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
     "logsumexp", "softmax", "log_softmax", "prelu", "topological_order",
     "draw", "step_through", "Drawing", "Stepper",
-    "gradcheck", "gradgradcheck", "GradcheckError", "KinkWarning",
+    "gradcheck", "gradgradcheck", "GradcheckError", "KinkWarning", "to_sympy",
 ]

@@ -43,6 +43,10 @@ What else an op may declare (all optional; the built-in table declares them):
   even number).
 - ``examples``: parameter sets that tests should exercise (powc: 2, 0.5,
   -1, ...), for an op with parameters.
+- ``forms``: the op written for other backends, by backend name:
+  ``forms={"sympy": lambda sp, x: sp.tanh(x)}`` (the backend's module comes
+  first, then the inputs and parameters as in ``f``), read by exporters such
+  as ``autograd.to_sympy``.
 - ``zero_safe``: the local derivatives are finite wherever the output is
   finite (tanh, mul, relu, dot... but not sqrt at 0 or log at a subnormal x).
   Backward then skips such a node when its gradient is exactly 0 and its
@@ -57,7 +61,7 @@ knows nothing of ``Value``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from . import floats
@@ -82,7 +86,7 @@ class Op:
 
     __slots__ = ("name", "symbol", "f", "df", "arity", "params", "param_names",
                  "branch", "smoothness", "domain", "syntax", "check", "inputs_ok",
-                 "examples", "zero_safe", "doc", "_bound")
+                 "examples", "forms", "zero_safe", "doc", "_bound")
 
     def __init__(self, name: str, symbol: Symbol, f: Callable[..., Any],
                  df: Callable[..., Any], *, arity: int | None = 1,
@@ -91,7 +95,8 @@ class Op:
                  domain: Callable[..., bool] | None = None, syntax: Syntax | None = None,
                  check: Callable[..., None] | None = None,
                  inputs_ok: Callable[[int], bool] | None = None,
-                 examples: Sequence[Sequence[float]] = (), zero_safe: bool = False,
+                 examples: Sequence[Sequence[float]] = (),
+                 forms: Mapping[str, Callable[..., Any]] | None = None, zero_safe: bool = False,
                  doc: str = "") -> None:
         if not isinstance(name, str) or not name.isidentifier():
             raise TypeError(f"Op name must be a Python identifier (a str such as 'cube'), "
@@ -132,6 +137,11 @@ class Op:
             if len(ps) != len(self.param_names):
                 raise ValueError(f"Op {name!r}: example parameters {ps} do not match "
                                  f"param_names {self.param_names}")
+        self.forms: Mapping[str, Callable[..., Any]] = dict(forms or {})
+        for backend, form in self.forms.items():
+            if not callable(form):
+                raise TypeError(f"Op {name!r}: forms[{backend!r}] must be callable, "
+                                f"got {type(form).__name__}")
         self.zero_safe = bool(zero_safe)
         self.doc = doc
         self._bound: dict[tuple[float, ...], Op] = {}
@@ -162,7 +172,8 @@ class Op:
                         param_names=self.param_names, params=key, branch=self.branch,
                         smoothness=self.smoothness, domain=self.domain, syntax=self.syntax,
                         check=self.check, inputs_ok=self.inputs_ok,
-                        examples=self.examples, zero_safe=self.zero_safe, doc=self.doc)
+                        examples=self.examples, forms=self.forms, zero_safe=self.zero_safe,
+                        doc=self.doc)
                 if len(self._bound) < _BIND_CACHE:  # bounded: x**c for many c must not leak
                     self._bound[key] = op
         return op

@@ -22,7 +22,7 @@ FLOORS: list[set[str]] = [
     {"ops", "backprop"},
     {"value"},
     {"functional", "functions", "tape"},
-    {"check", "expr"},
+    {"check", "expr", "symbolic"},
     {"testing", "drawing"},
     {"cli", "__main__", "__init__"},
 ]
