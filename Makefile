@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench lint typecheck clean chromium
+.PHONY: test check demo bench lint typecheck clean chromium pythons
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,40 @@ typecheck: $(STAMP)
 
 test: lint typecheck chromium
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory pythons
+
+# The fast loop while coding: lint, types and the engine and nn tests (~1 min).
+check: lint typecheck
+	$(PY) -m pytest -q $(CORE_TESTS)
+
+# The engine and nn tests, the ones whose numbers depend on the Python version
+# (float sums are compensated from 3.12 on), on the oldest and newest Python
+# we support besides the main one. Each gets its own virtual environment.
+CORE_TESTS := tests/test_engine.py tests/test_ops.py tests/test_conventions.py \
+	tests/test_grad.py tests/test_modes.py tests/test_assign.py tests/test_syntax.py \
+	tests/test_one_walk.py tests/test_interrupts.py tests/test_w3_reference.py \
+	tests/test_layers.py tests/test_nn_modules.py tests/test_losses.py tests/test_optim.py \
+	tests/test_schedulers.py tests/test_serialize.py tests/test_data.py tests/test_construct.py
+OTHER_PYTHONS := 3.10 3.13
+pythons:
+	@for v in $(OTHER_PYTHONS); do \
+	  exe=$$(command -v python$$v || ls -d $$HOME/.pyenv/versions/$$v*/bin/python 2>/dev/null | tail -n 1); \
+	  if [ -z "$$exe" ]; then \
+	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	    echo "!!! Python $$v NOT FOUND (no python$$v on PATH, none in ~/.pyenv/versions):   !!!"; \
+	    echo "!!! the engine and nn tests were NOT run on Python $$v.                        !!!"; \
+	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	    continue; \
+	  fi; \
+	  venv=.venv-$$v; \
+	  if [ ! -f $$venv/.installed ] || [ pyproject.toml -nt $$venv/.installed ]; then \
+	    $$exe -m venv $$venv && $$venv/bin/python -m pip install --quiet --upgrade pip && \
+	    $$venv/bin/python -m pip install --quiet -e ".[testing]" pytest numpy micrograd==0.1.0 && \
+	    touch $$venv/.installed || exit 1; \
+	  fi; \
+	  echo "== the engine and nn tests on $$($$venv/bin/python -V)"; \
+	  $$venv/bin/python -m pytest -q -p no:cacheprovider $(CORE_TESTS) || exit 1; \
+	done
 
 # Debian's chromium, for the headless-browser test of the step-through player
 # (tests/test_step_browser.py). Installed non-interactively when missing and
@@ -55,4 +89,4 @@ bench: $(STAMP)
 	$(PY) bench/run.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-3.* build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -39,7 +39,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from heapq import heappop, heappush
+from heapq import heappop, heappush, heapreplace
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .modes import AnomalyError, current
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from .value import Value
 
 SEEN = object()  # the mark of a node reached by :func:`order`
+_creation = attrgetter("_id")
 lock = threading.RLock()  # held by every pass that uses the scratch slots
 _running = threading.local()  # .active: this thread is inside a pass
 
@@ -109,85 +111,112 @@ def order(root: Value) -> list[Value]:
 topological_order = order
 
 
-def _total(g: Any) -> float:
-    """A node's gradient from what it received: one contribution, or a list of
-    them in arrival order (the reverse of their users' creation)."""
-    if type(g) is list:
-        g.reverse()
-        return sum(g, 0.0)
-    return 0.0 + g
-
-
 def propagate(root: Value, gradient: float) -> list[Value]:
     """The chain rule on floats: sets ``node._g`` = ∂root/∂node × gradient on
     every node reached and returns them (the caller holds the lock and puts
     ``None`` back in ``_g``, also on failure). Nodes not reached (only behind
-    an unexpanded zero) have gradient 0."""
+    an unexpanded zero) have gradient 0.
+
+    The frontier (nodes reached, not handled yet) is ``nxt``, the newest input
+    the last handled node reached first, and ``runs``, a heap of lists of
+    nodes sorted by creation, keyed by their newest node: handling the newest of
+    them next needs no heap operation along a chain, and a wide node's inputs
+    (a sum of 10⁵ terms) are one run, not 10⁵ heap entries. Inputs are visited
+    last to first, so that a node's list of contributions, reversed, has each
+    user's contributions in argument order."""
     if root._op is None:
-        root._g = 0.0 + gradient
+        root._g = gradient
         return [root]
-    pop, push = heappop, heappush
-    root._g = gradient
-    heap = [(-root._id, root)]
     reached: list[Value] = []
     leaves: list[Value] = []
+    runs: list[tuple[int, list[Value]]] = []
+    root._g = gradient
+    node: Value | None = root
     op: Op | None = None
     try:
-        while heap:
-            node = pop(heap)[1]
-            g = _total(node._g)
-            node._g = g
+        while node is not None:
+            g = node._g
+            if type(g) is list:  # from several users: their sum, in their creation order
+                g.reverse()
+                g = node._g = sum(g, 0.0)
             reached.append(node)
-            op = node._op  # only nodes with an op are on the heap
-            assert op is not None
-            if g == 0.0 and op.zero_safe and node._data - node._data == 0.0:
-                continue  # every contribution would be an exact zero
-            inputs = node._prev
-            if op.arity == 1:
-                x = inputs[0]
-                if op.params:
-                    c = op.df(x._data, node._data, *op.params) * g
-                else:
-                    c = op.df(x._data, node._data) * g
-                b = x._g
-                if b is None:  # first reached: a leaf waits in a list, a node on the heap
-                    x._g = c
-                    if x._op is None:
-                        leaves.append(x)
+            op = node._op
+            assert op is not None  # leaves never enter the frontier
+            nxt: Value | None = None
+            if g != 0.0 or not op.zero_safe or node._data - node._data != 0.0:
+                inputs = node._prev
+                if op.arity == 1:
+                    x = inputs[0]
+                    if op.params:
+                        c = op.df(x._data, node._data, *op.params) * g
                     else:
-                        push(heap, (-x._id, x))
-                elif type(b) is list:
-                    b.append(c)
+                        c = op.df(x._data, node._data) * g
+                    b = x._g
+                    if b is None:  # reached first: a leaf waits in a list, a node is next
+                        x._g = c
+                        if x._op is None:
+                            leaves.append(x)
+                        else:
+                            nxt = x
+                    elif type(b) is list:
+                        b.append(c)
+                    else:
+                        x._g = [b, c]
                 else:
-                    x._g = [b, c]
+                    if op.arity == 2:
+                        if op.params:
+                            ds = op.df(inputs[0]._data, inputs[1]._data, node._data, *op.params)
+                        else:
+                            ds = op.df(inputs[0]._data, inputs[1]._data, node._data)
+                    else:
+                        ds = op.df(tuple([x._data for x in inputs]), node._data)
+                    if len(ds) != len(inputs):
+                        raise ValueError(f"{len(ds)} derivatives for {len(inputs)} inputs")
+                    new: list[Value] | None = None
+                    for x, d in zip(inputs[::-1], ds[::-1]):
+                        c = d * g
+                        b = x._g
+                        if b is None:  # as above; the new nodes make one run
+                            x._g = c
+                            if x._op is None:
+                                leaves.append(x)
+                            elif new is None:
+                                new = [x]
+                            else:
+                                new.append(x)
+                        elif type(b) is list:
+                            b.append(c)
+                        else:
+                            x._g = [b, c]
+                    if new is not None:
+                        if len(new) > 1:
+                            new.sort(key=_creation)
+                            nxt = new.pop()
+                            heappush(runs, (-new[-1]._id, new))
+                        else:
+                            nxt = new[0]
+            # the next node: the newest of nxt and the runs' newest nodes
+            if nxt is not None and (not runs or nxt._id > -runs[0][0]):
+                node = nxt
                 continue
-            if op.arity == 2:
-                if op.params:
-                    ds = op.df(inputs[0]._data, inputs[1]._data, node._data, *op.params)
-                else:
-                    ds = op.df(inputs[0]._data, inputs[1]._data, node._data)
+            if nxt is not None:
+                heappush(runs, (-nxt._id, [nxt]))
+            if not runs:
+                break
+            run = runs[0][1]
+            node = run.pop()
+            if run:
+                heapreplace(runs, (-run[-1]._id, run))
             else:
-                ds = op.df(tuple([x._data for x in inputs]), node._data)
-            if len(ds) != len(inputs):
-                raise ValueError(f"{len(ds)} derivatives for {len(inputs)} inputs")
-            for x, d in zip(inputs, ds):  # the same as above, for each input
-                c = d * g
-                b = x._g
-                if b is None:
-                    x._g = c
-                    if x._op is None:
-                        leaves.append(x)
-                    else:
-                        push(heap, (-x._id, x))
-                elif type(b) is list:
-                    b.append(c)
-                else:
-                    x._g = [b, c]
+                heappop(runs)
     except (TypeError, ValueError) as e:
         name = op.name if op is not None else "?"
         raise type(e)(f"backward through op {name!r} failed: {e}") from e
     for x in leaves:
-        x._g = _total(x._g)
+        g = x._g
+        if type(g) is list:
+            g.reverse()
+            x._g = sum(g, 0.0)
     reached += leaves
     if current.get().anomaly:
         _find_nan(reached)
@@ -215,7 +244,8 @@ def propagate_graph(root: Value, gradient: Any, local: Callable[[Value], tuple[A
         reached.append(node)
         if node._op is None:
             continue
-        for x, d in zip(node._prev, local(node)):
+        ds = local(node)
+        for x, d in zip(node._prev[::-1], ds[::-1]):  # last to first, as propagate
             b = x._g
             if b is None:
                 x._g = d * g
@@ -252,7 +282,7 @@ def gradients(root: Value, gradient: float = 1.0) -> dict[Value, float]:
     with exclusive("the gradient walk"):
         try:
             reached = propagate(root, gradient)
-            return {node: node._g for node in reached}
+            return {node: 0.0 + node._g for node in reached}
         finally:
             _clear_marks(root)
 
