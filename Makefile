@@ -35,7 +35,7 @@ check: lint typecheck
 CORE_TESTS := tests/test_engine.py tests/test_ops.py tests/test_conventions.py \
 	tests/test_grad.py tests/test_modes.py tests/test_assign.py tests/test_syntax.py \
 	tests/test_one_walk.py tests/test_interrupts.py tests/test_w3_reference.py \
-	tests/test_layers.py tests/test_nn_modules.py tests/test_losses.py tests/test_optim.py \
+	tests/test_layers.py tests/test_zero_safe.py tests/test_symbolic.py tests/test_nn_modules.py tests/test_losses.py tests/test_optim.py \
 	tests/test_schedulers.py tests/test_serialize.py tests/test_data.py tests/test_construct.py
 OTHER_PYTHONS := 3.10 3.13
 pythons:

@@ -130,7 +130,7 @@ LOG = Op("log", "ln", floats.log, lambda x, y: div(1.0, x), domain=_positive,
          forms=_sympy(lambda sp, x: sp.log(x)),
          doc="ln x;  1/x")
 LOG1P = Op("log1p", "ln(1+x)", floats.log1p, lambda x, y: div(1.0, 1.0 + x),
-           domain=lambda x: x > -1.0, syntax=_method("log1p"),
+           domain=lambda x: x > -1.0, syntax=_method("log1p"), zero_safe=True,
            forms=_sympy(lambda sp, x: sp.log(1 + x)),
            doc="ln(1 + x);  1/(1 + x)")
 SQRT = Op("sqrt", "√", floats.sqrt, lambda x, y: div(1.0, 2.0 * y), domain=_positive,
