@@ -51,7 +51,7 @@ pythons:
 	  venv=.venv-$$v; \
 	  if [ ! -f $$venv/.installed ] || [ pyproject.toml -nt $$venv/.installed ]; then \
 	    $$exe -m venv $$venv && $$venv/bin/python -m pip install --quiet --upgrade pip && \
-	    $$venv/bin/python -m pip install --quiet -e ".[testing]" pytest numpy micrograd==0.1.0 && \
+	    $$venv/bin/python -m pip install --quiet -e ".[testing,sympy]" pytest numpy micrograd==0.1.0 && \
 	    touch $$venv/.installed || exit 1; \
 	  fi; \
 	  echo "== the engine and nn tests on $$($$venv/bin/python -V)"; \

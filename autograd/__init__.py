@@ -10,16 +10,19 @@ from .check import GradcheckError, KinkWarning, gradcheck, gradgradcheck
 from .drawing import Drawing, Stepper, draw, step_through
 from .functional import grad
 from .functions import (
+    activation_op,
     dot,
     log_softmax,
     logsumexp,
     maximum,
     mean,
     minimum,
+    neurons,
     prelu,
     softmax,
     sum,
 )
+from .fused import fuse
 from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .op import Op
 from .ops import TABLE as OPS
@@ -30,7 +33,8 @@ from .version import __version__
 __all__ = [
     "__version__", "Value", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
-    "logsumexp", "softmax", "log_softmax", "prelu", "topological_order",
+    "logsumexp", "softmax", "log_softmax", "prelu", "topological_order", "neurons",
+    "activation_op", "fuse",
     "draw", "step_through", "Drawing", "Stepper",
     "gradcheck", "gradgradcheck", "GradcheckError", "KinkWarning", "to_sympy",
 ]

@@ -37,7 +37,7 @@ RuntimeError instead of reusing the scratch slots.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from heapq import heappop, heappush, heapreplace
 from operator import attrgetter
@@ -145,7 +145,8 @@ def propagate(root: Value, gradient: float) -> list[Value]:
             nxt: Value | None = None
             if g != 0.0 or not op.zero_safe or node._data - node._data != 0.0:
                 inputs = node._prev
-                if op.arity == 1:
+                vjp = op.vjp
+                if op.arity == 1 and vjp is None:
                     x = inputs[0]
                     if op.params:
                         c = op.df(x._data, node._data, *op.params) * g
@@ -163,18 +164,28 @@ def propagate(root: Value, gradient: float) -> list[Value]:
                     else:
                         x._g = [b, c]
                 else:
-                    if op.arity == 2:
-                        if op.params:
-                            ds = op.df(inputs[0]._data, inputs[1]._data, node._data, *op.params)
+                    if vjp is not None:  # the op makes its contributions itself
+                        cs = vjp(tuple([x._data for x in inputs]), node._data, g, *op.params)
+                        if cs is None:  # all exact zeros
+                            cs = ()
+                        elif len(cs) != len(inputs):
+                            raise ValueError(f"{len(cs)} contributions for {len(inputs)} inputs")
                         else:
-                            ds = op.df(inputs[0]._data, inputs[1]._data, node._data)
+                            cs = cs[::-1]
                     else:
-                        ds = op.df(tuple([x._data for x in inputs]), node._data)
-                    if len(ds) != len(inputs):
-                        raise ValueError(f"{len(ds)} derivatives for {len(inputs)} inputs")
+                        if op.arity == 2:
+                            if op.params:
+                                ds = op.df(inputs[0]._data, inputs[1]._data, node._data,
+                                           *op.params)
+                            else:
+                                ds = op.df(inputs[0]._data, inputs[1]._data, node._data)
+                        else:
+                            ds = op.df(tuple([x._data for x in inputs]), node._data)
+                        if len(ds) != len(inputs):
+                            raise ValueError(f"{len(ds)} derivatives for {len(inputs)} inputs")
+                        cs = [d * g for d in ds[::-1]]
                     new: list[Value] | None = None
-                    for x, d in zip(inputs[::-1], ds[::-1]):
-                        c = d * g
+                    for x, c in zip(inputs[::-1], cs):
                         b = x._g
                         if b is None:  # as above; the new nodes make one run
                             x._g = c
@@ -223,14 +234,16 @@ def propagate(root: Value, gradient: float) -> list[Value]:
     return reached
 
 
-def propagate_graph(root: Value, gradient: Any, local: Callable[[Value], tuple[Any, ...]],
+def propagate_graph(root: Value, gradient: Any,
+                    contributions: Callable[[Value, Any], Sequence[Any]],
                     total: Callable[[list[Any]], Any]) -> list[Value]:
     """The chain rule on Values (``grad(create_graph=True)``): the walk of
     :func:`propagate` (same order, same rule), expanding every node, with
-    ``local(node)`` giving the local derivatives as recorded Values and
-    ``total(parts)`` adding several contributions (in their users' creation
-    order) as one recorded sum, so the gradients are Values that can be
-    differentiated again. Sets ``_g`` on every node reached and returns them."""
+    ``contributions(node, g)`` giving each input's share as recorded Values
+    (the op's ``vjp``, or ``df × g``) and ``total(parts)`` adding several
+    contributions (in their users' creation order) as one recorded sum, so the
+    gradients are Values that can be differentiated again. Sets ``_g`` on
+    every node reached and returns them."""
     root._g = gradient
     heap = [(-root._id, root)]
     reached: list[Value] = []
@@ -244,16 +257,16 @@ def propagate_graph(root: Value, gradient: Any, local: Callable[[Value], tuple[A
         reached.append(node)
         if node._op is None:
             continue
-        ds = local(node)
-        for x, d in zip(node._prev[::-1], ds[::-1]):  # last to first, as propagate
+        cs = contributions(node, g)
+        for x, c in zip(node._prev[::-1], cs[::-1]):  # last to first, as propagate
             b = x._g
             if b is None:
-                x._g = d * g
+                x._g = c
                 heappush(heap, (-x._id, x))
             elif type(b) is list:
-                b.append(d * g)
+                b.append(c)
             else:
-                x._g = [b, d * g]
+                x._g = [b, c]
     return reached
 
 
@@ -264,9 +277,11 @@ def _find_nan(reached: list[Value]) -> None:
         op, g = node._op, node._g
         if op is None or g != g:
             continue
-        ds = op.derivatives([x._data for x in node._prev], node._data)
+        datas = [x._data for x in node._prev]
+        ds = op.derivatives(datas, node._data)
+        cs = op.vjp(tuple(datas), node._data, g, *op.params) if op.vjp else None
         for i, (x, d) in enumerate(zip(node._prev, ds)):
-            contribution = d * g
+            contribution = d * g if op.vjp is None else (cs[i] if cs is not None else 0.0)
             if contribution != contribution:
                 inputs = ", ".join(repr(c._data) for c in node._prev)
                 raise AnomalyError(

@@ -42,17 +42,21 @@ def _graph_grads(output: Value, xs: Sequence[Value]) -> list[Value]:
     in the walk's order."""
     with exclusive("grad(create_graph=True)"):
         try:
-            reached = propagate_graph(output, 1.0, _local, _sum)
+            reached = propagate_graph(output, 1.0, _contributions, _sum)
             got = {node: node._g for node in reached}
         finally:
             _clear_marks(output)
     return [_as_value(got.get(x, 0.0)) for x in xs]
 
 
-def _local(node: Value) -> tuple[Any, ...]:
-    """∂node/∂input as recorded Values: the op's own ``df`` called on Values."""
-    assert node._op is not None
-    return node._op.derivatives(node._prev, node)
+def _contributions(node: Value, g: Any) -> Sequence[Any]:
+    """Each input's share g × ∂node/∂input as recorded Values: the op's own
+    ``vjp`` or ``df`` called on Values, as the float walk calls them on floats."""
+    op = node._op
+    assert op is not None
+    if op.vjp is not None:
+        return op.vjp(node._prev, node, g, *op.params)
+    return [d * g for d in op.derivatives(node._prev, node)]
 
 
 def _sum(parts: list[Any]) -> Any:

@@ -1,4 +1,5 @@
-"""Functions of several Values: max/min, sum, mean, dot, logsumexp, softmax.
+"""Functions of several Values: max/min, sum, mean, dot, logsumexp, softmax,
+and ``neurons`` (a layer of neurons in one call).
 
 Each is one n-ary node of the op table (a neuron's ``dot`` is one node, not
 2n), except ``softmax`` and ``log_softmax``, which are built from
@@ -7,11 +8,16 @@ Each is one n-ary node of the op table (a neuron's ``dot`` is one node, not
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import builtins
+import inspect
+import operator
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
-from .value import Value, apply
+from .fused import fuse
+from .op import Op
+from .value import Value, apply, record
 
 
 def maximum(a: Any, b: Any) -> Value:
@@ -62,6 +68,62 @@ def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = None) -> Value:
     if bias is None:
         return apply(ops.DOT, (*w, *x)) if w else Value(0.0)
     return apply(ops.AFFINE, (*w, *x, bias))
+
+
+def activation_op(activation: str | Op | None) -> Op | None:
+    """The unary op for an activation: an Op (bound), the name of an op whose
+    syntax marks it an activation (``"relu"``, ``"leaky_relu"`` with the
+    Value method's default parameters...), or None for a linear neuron."""
+    if activation is None or isinstance(activation, Op):
+        if isinstance(activation, Op) and (activation.arity != 1 or activation.unbound):
+            raise ValueError(f"activation op {activation.name!r} must take one input, "
+                             f"its parameters bound")
+        return activation
+    if isinstance(activation, str):
+        op = ops.TABLE.get(activation)
+        if op is not None and op.syntax.activation:
+            if not op.param_names:
+                return op
+            method = getattr(Value, op.syntax.token)
+            params = list(inspect.signature(method).parameters.values())[1:]
+            return op.bind(*[p.default for p in params])
+    names = ", ".join(n for n, o in ops.TABLE.items() if o.syntax.activation)
+    raise ValueError(f"unknown activation {activation!r}: use an Op, None, or one of {names}")
+
+
+def neurons(weights: Sequence[Sequence[Value]], inputs: Sequence[Any],
+            biases: Sequence[Value], activation: str | Op | None = None) -> list[Value]:
+    """A layer in one call: ``act(Σ_k W[j][k]·x_k + b[j])`` for each neuron j.
+
+    Each neuron is one node, the affine step and the activation fused
+    (``autograd.fuse``; drawings still show the two steps), and the inputs'
+    values are read once for the whole layer. The numbers, forward and
+    backward, are those of ``dot(W[j], x, bias=b[j])`` followed by the
+    activation, bit for bit. ``activation``: see :func:`activation_op`."""
+    act = activation_op(activation)
+    op = ops.AFFINE if act is None else fuse(ops.AFFINE, act)
+    xs = inputs if type(inputs) is list else _values(inputs, "neurons")
+    if not all(type(x) is Value for x in xs):
+        xs = [x if isinstance(x, Value) else Value(x) for x in xs]
+    xt = tuple(xs)
+    xdata = [x._data for x in xt]
+    n = len(xt)
+    if len(weights) != len(biases):
+        raise ValueError(f"neurons: {len(weights)} weight rows but {len(biases)} biases")
+    act_f, act_p = (None, ()) if act is None else (act.f, act.params)
+    out: list[Value] = []
+    mul, add_up = operator.mul, builtins.sum  # this module's sum is the recorded one
+    for j, (w, b) in enumerate(zip(weights, biases)):
+        if len(w) != n:
+            raise ValueError(f"neurons: neuron {j} has {len(w)} weights for {n} inputs")
+        try:
+            z: float = add_up(map(mul, [v._data for v in w], xdata), b._data)
+        except AttributeError:
+            raise TypeError(f"neurons: the weights and bias of neuron {j} must be Values "
+                            f"(parameters)") from None
+        y = z if act_f is None else act_f(z, *act_p)
+        out.append(record(op, y, (*w, *xt, b)))
+    return out
 
 
 def logsumexp(values: Iterable[Any]) -> Value:

@@ -47,6 +47,11 @@ What else an op may declare (all optional; the built-in table declares them):
   ``forms={"sympy": lambda sp, x: sp.tanh(x)}`` (the backend's module comes
   first, then the inputs and parameters as in ``f``), read by exporters such
   as ``autograd.to_sympy``.
+- ``vjp(inputs, y, g, *p)``: the contributions ``g × ∂y/∂input`` directly (a
+  sequence, or None when all are exact zeros), for an op that can make them
+  more cheaply or in a better order than ``df`` times ``g``: a fused op
+  (``autograd.fuse``) passes ``g`` through its parts as separate nodes would.
+  ``parts``: the ops a fused op is made of, which drawings show separately.
 - ``zero_safe``: the local derivatives are finite wherever the output is
   finite (tanh, mul, relu, dot... but not sqrt at 0 or log at a subnormal x).
   Backward then skips such a node when its gradient is exactly 0 and its
@@ -86,7 +91,7 @@ class Op:
 
     __slots__ = ("name", "symbol", "f", "df", "arity", "params", "param_names",
                  "branch", "smoothness", "domain", "syntax", "check", "inputs_ok",
-                 "examples", "forms", "zero_safe", "doc", "_bound")
+                 "examples", "forms", "zero_safe", "vjp", "parts", "doc", "_bound")
 
     def __init__(self, name: str, symbol: Symbol, f: Callable[..., Any],
                  df: Callable[..., Any], *, arity: int | None = 1,
@@ -97,6 +102,7 @@ class Op:
                  inputs_ok: Callable[[int], bool] | None = None,
                  examples: Sequence[Sequence[float]] = (),
                  forms: Mapping[str, Callable[..., Any]] | None = None, zero_safe: bool = False,
+                 vjp: Callable[..., Any] | None = None, parts: Sequence[Op] = (),
                  doc: str = "") -> None:
         if not isinstance(name, str) or not name.isidentifier():
             raise TypeError(f"Op name must be a Python identifier (a str such as 'cube'), "
@@ -110,7 +116,7 @@ class Op:
             raise ValueError(f"Op {name!r}: arity must be 1, 2 or None "
                              f"(variadic), got {arity!r}")
         for what, fn in (("branch", branch), ("domain", domain), ("check", check),
-                         ("inputs_ok", inputs_ok)):
+                         ("inputs_ok", inputs_ok), ("vjp", vjp)):
             if fn is not None and not callable(fn):
                 raise TypeError(f"Op {name!r}: {what} must be callable or None, "
                                 f"got {type(fn).__name__}")
@@ -143,6 +149,8 @@ class Op:
                 raise TypeError(f"Op {name!r}: forms[{backend!r}] must be callable, "
                                 f"got {type(form).__name__}")
         self.zero_safe = bool(zero_safe)
+        self.vjp = vjp
+        self.parts = tuple(parts)
         self.doc = doc
         self._bound: dict[tuple[float, ...], Op] = {}
 
@@ -173,7 +181,7 @@ class Op:
                         smoothness=self.smoothness, domain=self.domain, syntax=self.syntax,
                         check=self.check, inputs_ok=self.inputs_ok,
                         examples=self.examples, forms=self.forms, zero_safe=self.zero_safe,
-                        doc=self.doc)
+                        vjp=self.vjp, parts=self.parts, doc=self.doc)
                 if len(self._bound) < _BIND_CACHE:  # bounded: x**c for many c must not leak
                     self._bound[key] = op
         return op

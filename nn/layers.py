@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from autograd import Value, dot
+from autograd import Op, Value, activation_op, dot, neurons
 
 from .activations import LAYER_WIDE, Activation, RReLU, name_of
 from .activations import activation as resolve_activation
@@ -132,11 +132,14 @@ class Neuron(Module):
         if isinstance(act, Module):
             self.act = act  # its parameters (PReLU's slope) belong to the neuron
         self._act = act
+        self._fusable, self._act_op = _fusable(activation)
 
     def __call__(self, x: Sequence[Any]) -> Value:
         """act(Σ w_i x_i + b) for inputs ``x`` (numbers or Values)."""
         if len(x) != len(self.w):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
+        if self._fusable:  # one node: w·x+b and the activation
+            return neurons([self.w], list(x), [self.b], self._act_op)[0]
         z = dot(self.w, x, bias=self.b)
         act = self._act
         return z if act is None else act(z)
@@ -179,7 +182,17 @@ class Layer(Module):
         ]
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
-        out = [n(x) for n in self.neurons]
+        """Every neuron on inputs ``x``: in one call (``autograd.neurons``) when the
+        neurons' activation is an op of the table or linear, else neuron by neuron."""
+        first = self.neurons[0]
+        if first._fusable and all(n._fusable and n._act_op is first._act_op
+                                  for n in self.neurons):
+            if len(x) != len(first.w):
+                raise ValueError(f"Layer expects {len(first.w)} inputs, got {len(x)}")
+            out = neurons([n.w for n in self.neurons], list(x), [n.b for n in self.neurons],
+                          first._act_op)
+        else:
+            out = [n(x) for n in self.neurons]
         return out if self._whole is None else self._whole(out)
 
     def config(self) -> dict[str, Any] | None:
@@ -304,6 +317,19 @@ class MLP(Module):
 
 def _zero(rng: Rng, nin: int, nout: int) -> float:
     return 0.0
+
+
+def _fusable(spec: ActivationSpec) -> tuple[bool, Op | None]:
+    """Whether ``autograd.neurons`` can make a neuron with this activation one
+    node, and the op it fuses (None: linear); a callable or a module cannot."""
+    if spec is None or (isinstance(spec, str) and spec.lower() in ("identity", "linear", "none")):
+        return True, None
+    if isinstance(spec, str):
+        try:
+            return True, activation_op(spec.lower())
+        except ValueError:
+            return False, None
+    return False, None
 
 
 __all__ = ["Neuron", "Layer", "MLP", "INITS", "Rng"]

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOORS: list[set[str]] = [
     {"floats", "modes", "files", "syntax", "version"},
     {"op"},
-    {"ops", "backprop"},
+    {"ops", "backprop", "fused"},
     {"value"},
     {"functional", "functions", "tape"},
     {"check", "expr", "symbolic"},

@@ -57,23 +57,25 @@ def test_repr_is_readable():
     assert repr(m.layers[0].neurons[0]) == "Neuron(2, activation='relu')"
 
 
-def test_neuron_is_one_affine_node_plus_activation():
+def test_neuron_is_one_fused_node_of_its_affine_step_and_activation():
     n = nn.Neuron(3, "tanh", weights=[1.0, 2.0, 3.0], bias=0.5)
     out = n([1.0, 1.0, 1.0])
-    assert out.op == "tanh" and out.data == math.tanh(6.5)
-    (z,) = out.children
-    assert z.op == "affine" and len(z.children) == 2 * 3 + 1
-    assert z.children[-1] is n.b
+    assert out.op == "affine_tanh" and out.data == math.tanh(6.5)
+    assert [p.name for p in out.fn.parts] == ["affine", "tanh"]
+    assert len(out.children) == 2 * 3 + 1 and out.children[-1] is n.b
     lin = nn.Neuron(2, None, weights=[1.0, 1.0])([2.0, 3.0])
     assert lin.op == "affine" and lin.data == 5.0
+    # a callable activation cannot be fused: affine node, then the callable
+    odd = nn.Neuron(2, lambda z: z * z, weights=[1.0, 1.0])([2.0, 3.0])
+    assert odd.op == "mul" and odd.children[0].op == "affine"
 
 
-def test_mlp_graph_has_two_nodes_per_hidden_neuron_and_one_per_output():
+def test_mlp_graph_has_one_node_per_neuron():
     m = nn.MLP(2, [16, 16, 1], seed=0)
     out = m([0.3, -0.7])
     inner = [v for v in autograd.topological_order(out) if v.op]
-    assert len(inner) == 16 * 2 + 16 * 2 + 1
-    assert sorted({v.op for v in inner}) == ["affine", "relu"]
+    assert len(inner) == 16 + 16 + 1
+    assert {v.op for v in inner} == {"affine_relu", "affine"}
 
 
 def test_inputs_may_be_numbers_or_values_and_get_gradients():
@@ -199,9 +201,10 @@ def test_every_named_activation_is_its_value_method(name):
     n = nn.Neuron(2, name, weights=[0.75, -0.5], bias=0.125)
     out = n([1.0, 2.0])
     z = 0.75 - 1.0 + 0.125
-    assert out.op == name
+    assert out.op == f"affine_{name}" and out.fn.parts[1].name == name
     assert out.data == getattr(Value(z), name)().data
-    assert out.children[0].op == "affine"
+    unfused = getattr(autograd.dot([Value(0.75), Value(-0.5)], [1.0, 2.0], Value(0.125)), name)()
+    assert out.data == unfused.data
 
 
 @pytest.mark.parametrize("name", ["identity", "linear", None])
@@ -289,7 +292,7 @@ def test_bounded_output_activations(out_act, lo, hi):
     m = nn.MLP(2, [4, 3], output_activation=out_act, seed=0)
     outs = m([5.0, -3.0])
     assert len(outs) == 3 and all(lo < o.data < hi for o in outs)
-    assert {o.op for o in outs} == {out_act}
+    assert {o.op for o in outs} == {f"affine_{out_act}"}
 
 
 def test_softmax_output_acts_on_the_whole_layer():

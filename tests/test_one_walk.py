@@ -89,3 +89,31 @@ def test_the_order_is_creation_and_the_tape_replays_it() -> None:
     assert tape.replay([1.0, 2.0, 3.0])[-1] == 5.0
     assert tape.users()[0] == [(4, 1)] and tape.steps() == [4, 3]
     assert tape.local_derivatives()[4] == (4.0, 5.0)
+
+
+def test_a_fused_network_shows_the_numbers_of_the_unfused_one() -> None:
+    """nn's neurons are fused nodes (affine + activation); the drawing shows their
+    two steps, with exactly the numbers the same network built from dot and an
+    activation gives — including the intermediate value's gradient."""
+    import nn
+
+    for act in ("relu", "tanh", "sigmoid", "leaky_relu"):
+        m = nn.MLP(3, [4, 3, 1], activation=act, seed=5)
+        x = [0.4, -1.1, 0.8]
+        fused = m(x)
+        h: list = [Value(v) for v in x]
+        for li, layer in enumerate(m.layers):
+            zs = [autograd.dot(n.w, h, bias=n.b) for n in layer.neurons]
+            h = zs if li == len(m.layers) - 1 else [getattr(z, act)() for z in zs]
+        unfused = h[0]
+        scene = read(fused)
+        flat = read(unfused)
+        assert sorted(v.data for v in scene.values if v.fn is not None) == \
+            sorted(v.data for v in flat.values if v.fn is not None)
+        params = m.parameters()
+        fused_grads = grad(fused, params)
+        assert fused_grads == grad(unfused, params)
+        by_value = {id(v): g for v, g in zip(scene.values, scene.grads)}
+        assert [by_value[id(p)] for p in params] == list(fused_grads)
+        assert sorted(g for v, g in zip(scene.values, scene.grads) if v.fn is not None) == \
+            sorted(g for v, g in zip(flat.values, flat.grads) if v.fn is not None)

@@ -63,7 +63,7 @@ class Scene:
 def read(root: Any, where: str = "draw") -> Scene:
     """The graph under ``root`` with every local derivative, contribution and
     gradient, from its tape and the engine's backward walk."""
-    tape = Tape.of(root, where)
+    tape = Tape.of(root, where, expand=True)  # a fused neuron shows its two steps
     grads = tape.gradients()
     try:
         locals_ = tape.local_derivatives()
