@@ -20,6 +20,7 @@ from autograd import Value, dot
 
 from .activations import LAYER_WIDE, Activation, RReLU, name_of
 from .activations import activation as resolve_activation
+from .activations import check as check_activation
 from .module import Module
 
 ActivationSpec = str | Activation | None
@@ -117,6 +118,7 @@ class Neuron(Module):
                  init: str | InitFn = "uniform", nout: int = 1, rng: Rng | None = None,
                  weights: Sequence[Any] | None = None, bias: Any = 0.0) -> None:
         nin = _positive_int(nin, "Neuron: nin")
+        check_activation(activation, "Neuron")
         if weights is None:
             draw, r = _init_fn(init), rng or random
             weights = [draw(r, nin, nout) for _ in range(nin)]
@@ -160,6 +162,7 @@ class Layer(Module):
                  weights: Sequence[Sequence[Any]] | None = None,
                  biases: Sequence[Any] | None = None) -> None:
         nin, nout = _positive_int(nin, "Layer: nin"), _positive_int(nout, "Layer: nout")
+        check_activation(activation, "Layer", layer_wide=True)
         rng = rng or random
         self._spec = activation
         self._whole: Callable[[list[Value]], list[Value]] | None = None
@@ -216,6 +219,8 @@ class MLP(Module):
         if isinstance(nouts, int) or not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, "
                              f"got {nouts!r}")
+        check_activation(activation, "MLP", layer_wide=True)
+        check_activation(output_activation, "MLP: output_activation", layer_wide=True)
         rng = _rng(seed)
         sizes = [nin, *nouts]
         self.layers = [
