@@ -107,6 +107,38 @@ def _number(x: Any, what: str) -> Value:
                         f"{x!r}") from None
 
 
+def _is_prelu(spec: Any) -> bool:
+    return isinstance(spec, str) and spec.lower() == "prelu"
+
+
+def _config(config: Any, who: str, required: tuple[str, ...],
+            optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``config`` as a dict with exactly the ``required`` keys (and maybe the
+    ``optional`` ones): ValueError naming what is wrong."""
+    if not isinstance(config, dict):
+        raise ValueError(f"{who} config must be a JSON object, got {type(config).__name__}")
+    unknown = [k for k in config if k not in required + optional]
+    missing = [k for k in required if k not in config]
+    if unknown or missing:
+        raise ValueError(f"{who} config has keys {sorted(map(str, config))}; it takes "
+                         f"{list(required + optional)}"
+                         + (f" (missing {missing})" if missing else ""))
+    return config
+
+
+def _config_activation(spec: Any, who: str, *, layer_wide: bool) -> None:
+    if spec is not None and not isinstance(spec, str):
+        raise ValueError(f"{who}: activation in a config must be a name or null, got "
+                         f"{type(spec).__name__}")
+    check_activation(spec, who, layer_wide=layer_wide)
+
+
+def _layer_count(nin: int, nout: int, spec: Any) -> int:
+    if isinstance(spec, str) and spec.lower() in LAYER_WIDE:
+        return nout * (nin + 1)
+    return nout * (nin + 1 + _is_prelu(spec))
+
+
 class Neuron(Module):
     """act(w·x + b) with ``nin`` weights ``w`` and a bias ``b``.
 
@@ -147,6 +179,18 @@ class Neuron(Module):
         if not (self._spec is None or isinstance(self._spec, str)):
             return None
         return {"nin": len(self.w), "activation": self._spec}
+
+    @classmethod
+    def parameter_count(cls, config: Any) -> int:
+        """nin weights, a bias, and a slope for ``"prelu"``."""
+        c = _config(config, "Neuron", ("nin", "activation"))
+        nin = _positive_int(c["nin"], "Neuron: nin")
+        _config_activation(c["activation"], "Neuron", layer_wide=False)
+        return nin + 1 + _is_prelu(c["activation"])
+
+    @classmethod
+    def from_config(cls, config: Any) -> Neuron:
+        return cls(**config, rng=random.Random(0))  # weights are overwritten by the file
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={name_of(self._spec)!r})"
@@ -190,6 +234,19 @@ class Layer(Module):
             return None
         return {"nin": self.nin, "nout": self.nout, "activation": self._spec}
 
+    @classmethod
+    def parameter_count(cls, config: Any) -> int:
+        """nout·(nin + 1), plus a slope per neuron for ``"prelu"``."""
+        c = _config(config, "Layer", ("nin", "nout", "activation"))
+        nin = _positive_int(c["nin"], "Layer: nin")
+        nout = _positive_int(c["nout"], "Layer: nout")
+        _config_activation(c["activation"], "Layer", layer_wide=True)
+        return _layer_count(nin, nout, c["activation"])
+
+    @classmethod
+    def from_config(cls, config: Any) -> Layer:
+        return cls(**config, rng=random.Random(0))  # weights are overwritten by the file
+
     @property
     def nin(self) -> int:
         return len(self.neurons[0].w)
@@ -216,11 +273,14 @@ class MLP(Module):
                  output_activation: ActivationSpec = None, init: str | InitFn = "uniform",
                  seed: int | None = None) -> None:
         nin = _positive_int(nin, "MLP: nin")
-        if isinstance(nouts, int) or not nouts:
+        if isinstance(nouts, (int, str)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, "
                              f"got {nouts!r}")
+        for i, n in enumerate(nouts):
+            _positive_int(n, f"MLP: nouts[{i}]")
         check_activation(activation, "MLP", layer_wide=True)
         check_activation(output_activation, "MLP: output_activation", layer_wide=True)
+        _init_fn(init)
         rng = _rng(seed)
         sizes = [nin, *nouts]
         self.layers = [
@@ -297,6 +357,31 @@ class MLP(Module):
     def config(self) -> dict[str, Any] | None:
         """The constructor arguments (None when an activation is a callable)."""
         return None if self._config is None else dict(self._config)
+
+    @classmethod
+    def parameter_count(cls, config: Any) -> int:
+        """Σ over layers of nout·(nin + 1), plus a slope per PReLU neuron."""
+        c = _config(config, "MLP", ("nin", "nouts"), ("activation", "output_activation",
+                                                      "init"))
+        nin = _positive_int(c["nin"], "MLP: nin")
+        nouts = c["nouts"]
+        if not isinstance(nouts, list) or not nouts:
+            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got "
+                             f"{type(nouts).__name__}")
+        sizes = [nin] + [_positive_int(n, f"MLP: nouts[{i}]") for i, n in enumerate(nouts)]
+        hidden, output = c.get("activation", "relu"), c.get("output_activation")
+        _config_activation(hidden, "MLP", layer_wide=True)
+        _config_activation(output, "MLP: output_activation", layer_wide=True)
+        init = c.get("init", "uniform")
+        if not isinstance(init, str) or init not in INITS:
+            raise ValueError(f"MLP: init must be one of {', '.join(INITS)}, got {init!r}")
+        return sum(_layer_count(sizes[i], sizes[i + 1],
+                                hidden if i < len(nouts) - 1 else output)
+                   for i in range(len(nouts)))
+
+    @classmethod
+    def from_config(cls, config: Any) -> MLP:
+        return cls(**config, seed=0)  # weights are overwritten by the file
 
     @property
     def nin(self) -> int:
