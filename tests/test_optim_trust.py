@@ -246,7 +246,7 @@ def mutated_state_dicts(draw: st.DrawFn) -> tuple[str, dict[str, Any], Any]:
         where = draw(st.sampled_from(["option", "new option", "buffer", "new buffer", "params",
                                       "state key", "drop", "whole", "groups", "benign",
                                       "benign"]))
-        value = draw(HOSTILE | JSONISH)
+        value = copy.deepcopy(draw(HOSTILE | JSONISH))  # never the strategy's own objects
         if where == "benign":  # a valid change: it must load
             where, value = draw(st.sampled_from(["option", "buffer"])), draw(
                 st.floats(0.0, 0.9) | st.integers(0, 5).map(float))
