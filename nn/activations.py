@@ -42,8 +42,8 @@ STATEFUL = ("prelu", "rrelu")
 class PReLU(Module):
     """x for x > 0, else ``weight``·x, with ``weight`` a learnable Value."""
 
-    def __init__(self, init: float = 0.25) -> None:
-        self.weight = Value(init)
+    def __init__(self, init: float = 0.25, *, label: str | None = "a") -> None:
+        self.weight = Value(init, label=label)
 
     def __call__(self, x: Value) -> Value:
         return prelu(x, self.weight)

@@ -7,6 +7,17 @@ output activation (softmax). ``MLP(2, [16, 16, 1])`` is micrograd's network:
 ReLU hidden layers, a linear output, weights uniform in (-1, 1), zero biases,
 drawn in micrograd's order, so ``random.seed(s)`` before building either
 gives the same weights.
+
+Labels (what drawings show; every index counts from 1, as in the course's
+formulas z_j = Σ_i W⁽ˡ⁾_ji x_i + b⁽ˡ⁾_j):
+
+- in an MLP, weight i of neuron j of layer l is ``w[l,j,i]``, its bias
+  ``b[l,j]``, a PReLU slope ``a[l,j]``; layer 1 reads the inputs, so
+  ``w[1,j,i]`` multiplies ``x{i}``. The Python path is 0-based:
+  ``model.layers[l-1].neurons[j-1].w[i-1]``, named ``layers.{l-1}.neurons.{j-1}.w.{i-1}``;
+- in a Layer on its own: ``w[j,i]``, ``b[j]``, ``a[j]``;
+- a Neuron on its own: ``w1``, ``w2``, ..., ``b``, ``a`` (x1·w1 + x2·w2 + b);
+- inputs given as numbers become leaves labelled ``x1``, ``x2``, ...
 """
 
 from __future__ import annotations
@@ -18,7 +29,7 @@ from typing import Any, Protocol
 
 from autograd import Value, dot
 
-from .activations import LAYER_WIDE, Activation, RReLU, name_of
+from .activations import LAYER_WIDE, Activation, PReLU, RReLU, name_of
 from .activations import activation as resolve_activation
 from .activations import check as check_activation
 from .module import Module
@@ -96,15 +107,36 @@ def _positive_int(n: Any, what: str) -> int:
     return n
 
 
-def _number(x: Any, what: str) -> Value:
+def _number(x: Any, what: str, label: str | None = None) -> Value:
     """A fresh parameter holding the real number ``x`` (or a Value's data)."""
     if isinstance(x, Value):
-        return Value(x.data)
+        return Value(x.data, label=label)
     try:
-        return Value(x)
+        return Value(x, label=label)
     except TypeError:
         raise TypeError(f"{what} must be a real number, got {type(x).__name__}: "
                         f"{x!r}") from None
+
+
+_X_LABELS: list[str] = []
+
+
+def _input_label(i: int) -> str:
+    """``x{i+1}``: the label of input i (0-based) lifted from a number."""
+    while len(_X_LABELS) <= i:
+        _X_LABELS.append(f"x{len(_X_LABELS) + 1}")
+    return _X_LABELS[i]
+
+
+def lift_inputs(x: Sequence[Any]) -> list[Value]:
+    """Inputs as Values: numbers become leaves labelled ``x1``, ``x2``, ...
+    (by position), Values are kept as they are."""
+    return [v if isinstance(v, Value) else Value(v, label=_input_label(i))
+            for i, v in enumerate(x)]
+
+
+def _where(position: tuple[int, ...]) -> str:
+    return "[" + ",".join(map(str, position)) + "]" if position else ""
 
 
 def _is_prelu(spec: Any) -> bool:
@@ -144,11 +176,16 @@ class Neuron(Module):
 
     ``weights``/``bias`` set explicit values; otherwise weights come from
     ``init`` (a name of :data:`INITS` or a callable) and the bias is 0.
+    ``position`` says where the neuron sits, for its labels only: ``()`` on
+    its own (``w1``, ``w2``, ..., ``b``), ``(j,)`` as neuron j of a layer
+    (``w[j,i]``, ``b[j]``), ``(l, j)`` in layer l of an MLP (``w[l,j,i]``,
+    ``b[l,j]``), all counted from 1.
     """
 
     def __init__(self, nin: int, activation: ActivationSpec = "relu", *,
                  init: str | InitFn = "uniform", nout: int = 1, rng: Rng | None = None,
-                 weights: Sequence[Any] | None = None, bias: Any = 0.0) -> None:
+                 weights: Sequence[Any] | None = None, bias: Any = 0.0,
+                 position: tuple[int, ...] = ()) -> None:
         nin = _positive_int(nin, "Neuron: nin")
         check_activation(activation, "Neuron")
         if weights is None:
@@ -156,11 +193,16 @@ class Neuron(Module):
             weights = [draw(r, nin, nout) for _ in range(nin)]
         elif len(weights) != nin:
             raise ValueError(f"Neuron: {len(weights)} weights given for nin={nin}")
-        self.w = [_number(wi, f"Neuron: weights[{i}]") for i, wi in enumerate(weights)]
-        self.b = _number(bias, "Neuron: bias")
+        at = _where(position)
+        w_label = (lambda i: f"w{at[:-1]},{i}]") if at else (lambda i: f"w{i}")
+        self.w = [_number(wi, f"Neuron: weights[{i}]", w_label(i + 1))
+                  for i, wi in enumerate(weights)]
+        self.b = _number(bias, "Neuron: bias", f"b{at}")
         self._spec = activation
         if activation == "rrelu":  # seeded from the model's generator
             act: Activation | None = RReLU(seed=(rng or random).getrandbits(32))
+        elif _is_prelu(activation):
+            act = PReLU(label=f"a{at}")
         else:
             act = resolve_activation(activation)
         if isinstance(act, Module):
@@ -171,6 +213,9 @@ class Neuron(Module):
         """act(Σ w_i x_i + b) for inputs ``x`` (numbers or Values)."""
         if len(x) != len(self.w):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
+        return self._forward(lift_inputs(x))
+
+    def _forward(self, x: list[Value]) -> Value:
         z = dot(self.w, x, bias=self.b)
         act = self._act
         return z if act is None else act(z)
@@ -199,12 +244,14 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs. A layer-wide
     ``activation`` (``"softmax"``, ``"log_softmax"``) makes the neurons linear
-    and is applied to all of their outputs together."""
+    and is applied to all of their outputs together. ``position`` is ``()``
+    on its own (labels ``w[j,i]``, ``b[j]``) or ``(l,)`` as layer l of an MLP
+    (``w[l,j,i]``, ``b[l,j]``), counted from 1."""
 
     def __init__(self, nin: int, nout: int, activation: ActivationSpec = "relu", *,
                  init: str | InitFn = "uniform", rng: Rng | None = None,
                  weights: Sequence[Sequence[Any]] | None = None,
-                 biases: Sequence[Any] | None = None) -> None:
+                 biases: Sequence[Any] | None = None, position: tuple[int, ...] = ()) -> None:
         nin, nout = _positive_int(nin, "Layer: nin"), _positive_int(nout, "Layer: nout")
         check_activation(activation, "Layer", layer_wide=True)
         rng = rng or random
@@ -221,12 +268,18 @@ class Layer(Module):
         self.neurons = [
             Neuron(nin, per_neuron, init=init, nout=nout, rng=rng,
                    weights=None if weights is None else weights[j],
-                   bias=0.0 if biases is None else biases[j])
+                   bias=0.0 if biases is None else biases[j], position=(*position, j + 1))
             for j in range(nout)
         ]
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
-        out = [n(x) for n in self.neurons]
+        """The neurons' outputs on inputs ``x`` (numbers or Values)."""
+        if len(x) != self.nin:
+            raise ValueError(f"Layer expects {self.nin} inputs, got {len(x)}")
+        return self._forward(lift_inputs(x))
+
+    def _forward(self, x: list[Value]) -> list[Value]:
+        out = [n._forward(x) for n in self.neurons]
         return out if self._whole is None else self._whole(out)
 
     def config(self) -> dict[str, Any] | None:
@@ -286,7 +339,7 @@ class MLP(Module):
         self.layers = [
             Layer(sizes[i], sizes[i + 1],
                   activation if i < len(nouts) - 1 else output_activation,
-                  init=init, rng=rng)
+                  init=init, rng=rng, position=(i + 1,))
             for i in range(len(nouts))
         ]
         self._config: dict[str, Any] | None = None
@@ -300,10 +353,12 @@ class MLP(Module):
         if not hasattr(x, "__len__") or isinstance(x, (str, Value)):
             raise TypeError(f"MLP expects a sequence of {self.nin} inputs, got "
                             f"{type(x).__name__}: {x!r}")
-        # numbers become leaf Values once here, not once per first-layer neuron
-        out: Sequence[Any] = [v if isinstance(v, Value) else Value(v) for v in x]
+        if len(x) != self.nin:
+            raise ValueError(f"MLP expects {self.nin} inputs, got {len(x)}")
+        # numbers become leaves x1, x2, ... once here, not once per first-layer neuron
+        out = lift_inputs(x)
         for layer in self.layers:
-            out = layer(out)
+            out = layer._forward(out)
         return out[0] if len(out) == 1 else out
 
     @classmethod
