@@ -438,6 +438,14 @@ class MLP(Module):
     def from_config(cls, config: Any) -> MLP:
         return cls(**config, seed=0)  # weights are overwritten by the file
 
+    @classmethod
+    def from_torch(cls, module: Any) -> MLP:
+        """The MLP of a ``torch.nn.Sequential`` of ``Linear`` layers and supported
+        activations, weights copied exactly (see :mod:`nn.torch_bridge`)."""
+        from .torch_bridge import mlp_from_torch
+
+        return mlp_from_torch(module)
+
     @property
     def nin(self) -> int:
         return self.layers[0].nin

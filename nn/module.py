@@ -106,6 +106,14 @@ class Module:
 
         save(self, path)
 
+    def to_torch(self) -> Any:
+        """A float64 ``torch.nn.Module`` computing the same function with the same
+        weights (Neuron, Layer and MLP; needs ``pip install 'chainrule[torch]'``).
+        See :mod:`nn.torch_bridge`."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
+
     def __repr__(self) -> str:
         n = len(self.parameters())
         return f"{type(self).__name__}()  # {n} parameters"
