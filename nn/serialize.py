@@ -105,6 +105,8 @@ def _is_bool(x: Any) -> bool:
 
 
 def _check_value(name: str, value: Any, where: str) -> float:
+    if type(value) is float and value - value == 0.0:  # the usual case: finite float
+        return value
     if isinstance(value, _Unrepresentable):
         raise ValueError(f"{where}: parameter {name!r} is {value!r}, which no float64 "
                          f"holds; non-finite parameters are refused")
@@ -146,7 +148,7 @@ def load_state(model: Module, state: Mapping[str, Any], *, strict: bool = True,
         if not isinstance(key, str):
             raise TypeError(f"{where}: parameter names must be str, got "
                             f"{type(key).__name__}: {_short(key)}")
-    if strict:
+    if strict and state.keys() != params.keys():  # then say exactly what differs
         have, want = _sizes(state), _sizes(params)
         for seq in sorted(set(have) & set(want)):
             if have[seq] != want[seq]:
@@ -164,12 +166,13 @@ def load_state(model: Module, state: Mapping[str, Any], *, strict: bool = True,
             raise ValueError(f"{where}: state does not fit {type(model).__name__}: "
                              + "; ".join(parts))
     values = {n: _check_value(n, v, where) for n, v in state.items() if n in params}
-    first: dict[int, str] = {}
-    for n, x in values.items():
-        other = first.setdefault(id(params[n]), n)
-        if other != n and values[other] != x:
-            raise ValueError(f"{where}: {other!r} and {n!r} are one shared parameter, but "
-                             f"the state gives {values[other]!r} and {x!r}")
+    if len({id(p) for p in params.values()}) != len(params):  # a parameter is shared
+        first: dict[int, str] = {}
+        for n, x in values.items():
+            other = first.setdefault(id(params[n]), n)
+            if other != n and values[other] != x:
+                raise ValueError(f"{where}: {other!r} and {n!r} are one shared parameter, "
+                                 f"but the state gives {values[other]!r} and {x!r}")
     for n, x in values.items():
         params[n].data = x
 
