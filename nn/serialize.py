@@ -52,7 +52,7 @@ VERSION = 1
 #: Models with more parameters are refused by ``nn.load`` unless its
 #: ``max_parameters`` is raised: a million is ten times the 784-128-10 MNIST
 #: MLP (101,770), far more than a scalar engine trains in a lecture, and
-#: loading one takes about 20 s and 0.7 GB on a laptop.
+#: loading one takes about half a minute and 0.6 GB on a 2-core machine.
 MAX_PARAMETERS = 1_000_000
 #: Bytes of file allowed per parameter (a saved parameter takes ~55-70) ...
 BYTES_PER_PARAMETER = 128
