@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test check demo bench lint typecheck clean chromium pythons
+.PHONY: test check demo bench lint typecheck clean chromium torch pythons
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: lint typecheck chromium
+test: lint typecheck chromium torch
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory pythons
 
@@ -57,6 +57,24 @@ pythons:
 	  echo "== the engine and nn tests on $$($$venv/bin/python -V)"; \
 	  $$venv/bin/python -m pytest -q -p no:cacheprovider $(CORE_TESTS) || exit 1; \
 	done
+
+# PyTorch (CPU) for the bridge's tests only (tests/test_torch_bridge.py): it is the
+# optional extra chainrule[torch], never a runtime dependency. The exact pin takes
+# this machine's local CPU wheel (about 40 s); 3 tries, else make test fails loudly.
+TORCH_VERSION := 2.13.0
+torch: $(STAMP)
+	@if $(PY) -c "import importlib.metadata as m, sys; \
+	    sys.exit(m.version('torch').split('+')[0] != '$(TORCH_VERSION)')" 2>/dev/null; then :; \
+	else \
+	  echo "make: installing torch==$(TORCH_VERSION) (CPU) for the PyTorch bridge tests"; \
+	  ok=; for attempt in 1 2 3; do \
+	    $(PY) -m pip install --quiet "torch==$(TORCH_VERSION)" && { ok=1; break; }; \
+	    echo "make: pip install torch==$(TORCH_VERSION) failed (attempt $$attempt of 3)"; \
+	    sleep 10; \
+	  done; \
+	  [ -n "$$ok" ] || { echo "make: pip install torch FAILED: the bridge is untestable"; \
+	    exit 1; }; \
+	fi
 
 # Debian's chromium, for the headless-browser test of the step-through player
 # (tests/test_step_browser.py). Installed non-interactively when missing and

@@ -39,8 +39,8 @@ STATEFUL = ("prelu", "rrelu")
 class PReLU(Module):
     """x for x > 0, else ``weight``·x, with ``weight`` a learnable Value."""
 
-    def __init__(self, init: float = 0.25) -> None:
-        self.weight = Value(init)
+    def __init__(self, init: float = 0.25, *, label: str | None = "a") -> None:
+        self.weight = Value(init, label=label)
 
     def __call__(self, x: Value) -> Value:
         return prelu(x, self.weight)
@@ -77,32 +77,54 @@ class RReLU(Module):
         return f"RReLU(lower={self.lower!r}, upper={self.upper!r})"
 
 
+def accepted(layer_wide: bool = False) -> str:
+    """The activation names accepted (for error messages)."""
+    names = NAMES + STATEFUL + ("identity", "linear")
+    if layer_wide:
+        names += tuple(LAYER_WIDE)
+    return ", ".join(names) + ", None or a callable"
+
+
+def check(spec: object, where: str, *, layer_wide: bool = False) -> None:
+    """Refuse an activation ``spec`` that :func:`activation` would not take:
+    ValueError for an unknown name (listing the known ones), TypeError for
+    something that is neither a name, a callable nor None. ``layer_wide``
+    allows ``"softmax"``/``"log_softmax"`` (a layer's output)."""
+    if spec is None or callable(spec) and not isinstance(spec, str):
+        return
+    if not isinstance(spec, str):
+        raise TypeError(f"{where}: activation must be a name, a callable or None, "
+                        f"got {type(spec).__name__}: {spec!r}")
+    name = spec.lower()
+    if name in NAMES or name in IDENTITY_NAMES or name in STATEFUL:
+        return
+    if name in LAYER_WIDE:
+        if layer_wide:
+            return
+        raise ValueError(f"{where}: activation {spec!r} acts on a whole layer: use it as a "
+                         f"Layer's or MLP's output activation, not per neuron")
+    raise ValueError(f"{where}: unknown activation {spec!r}; accepted: "
+                     f"{accepted(layer_wide)}")
+
+
 def activation(spec: str | Activation | None) -> Activation | None:
     """The activation for ``spec``: a name of :data:`NAMES`, ``"prelu"`` or
     ``"rrelu"`` (a new module each call), a callable (used as is), or
     None/``"identity"``/``"linear"`` (returns None: no node is added)."""
     if spec is None:
         return None
+    check(spec, "activation")
     if isinstance(spec, str):
         name = spec.lower()
         if name in IDENTITY_NAMES:
             return None
-        if name in NAMES:
-            method: Activation = getattr(Value, name)
-            return method
         if name == "prelu":
             return PReLU()
         if name == "rrelu":
             return RReLU()
-        if name in LAYER_WIDE:
-            raise ValueError(f"activation {spec!r} acts on a whole layer: use it as a "
-                             f"Layer's or MLP's output activation, not per neuron")
-        raise ValueError(f"unknown activation {spec!r}; known: "
-                         f"{', '.join(NAMES + STATEFUL + ('identity',))}, or a callable")
-    if callable(spec):
-        return spec
-    raise TypeError(f"activation must be a name, a callable or None, "
-                    f"got {type(spec).__name__}: {spec!r}")
+        method: Activation = getattr(Value, name)
+        return method
+    return spec
 
 
 def name_of(spec: str | Activation | None) -> str | None:
@@ -117,4 +139,4 @@ def name_of(spec: str | Activation | None) -> str | None:
 
 
 __all__ = ["Activation", "NAMES", "LAYER_WIDE", "PReLU", "RReLU", "activation",
-           "name_of"]
+           "name_of", "check", "accepted"]

@@ -62,20 +62,42 @@ class Ensemble(Module):
         return {"models": members}
 
     @classmethod
+    def parameter_count(cls, config: Mapping[str, Any]) -> int:
+        """The sum of the members' counts (each from its own config)."""
+        from .serialize import planned_parameters
+
+        return sum(planned_parameters(c, m, f"Ensemble member {i}")
+                   for i, (c, m) in enumerate(_members(config)))
+
+    @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Ensemble:
         from .serialize import build
 
-        members = config.get("models")
-        if not isinstance(members, list):
-            raise ValueError(f"Ensemble config needs a list of models, got {members!r}")
-        return cls([build(m.get("class"), m.get("config"), "Ensemble.from_config")
-                    if isinstance(m, dict) else build(None, None, "Ensemble.from_config")
-                    for m in members])
+        return cls([build(c, m, f"Ensemble member {i}")
+                    for i, (c, m) in enumerate(_members(config))])
 
     def __repr__(self) -> str:
         inner = ",\n".join(f"  ({i}) " + repr(m).replace("\n", "\n  ")
                            for i, m in enumerate(self.models))
         return f"Ensemble(\n{inner}\n)"
+
+
+def _members(config: Any) -> list[tuple[Any, Any]]:
+    """(class, config) of each member of an Ensemble config."""
+    if not isinstance(config, Mapping) or set(config) != {"models"}:
+        raise ValueError("an Ensemble config is {\"models\": [{\"class\": ..., "
+                         "\"config\": ...}, ...]}")
+    members = config["models"]
+    if not isinstance(members, list) or not members:
+        raise ValueError(f"Ensemble config needs a non-empty list of models, got "
+                         f"{type(members).__name__}")
+    out = []
+    for i, m in enumerate(members):
+        if not isinstance(m, Mapping) or set(m) != {"class", "config"}:
+            raise ValueError(f"Ensemble member {i} must be {{\"class\": ..., "
+                             f"\"config\": ...}}")
+        out.append((m["class"], m["config"]))
+    return out
 
 
 def _average(outs: list[Any]) -> Any:

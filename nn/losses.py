@@ -29,6 +29,7 @@ SoftMarginLoss, ``multiclass_hinge`` = C·MultiMarginLoss for C classes,
 
 from __future__ import annotations
 
+import math
 import operator
 import struct
 from collections.abc import Iterable
@@ -42,6 +43,11 @@ from .module import Module
 
 Scalar = Any  # a real number or a Value
 REDUCTIONS = ("mean", "sum")
+#: The losses of the form loss(predictions, targets) over a batch: what
+#: ``nn.fit(loss=name)`` accepts.
+LOSSES = ("mse", "l1", "l2", "bce", "bce_with_logits", "logistic", "exponential", "hinge",
+          "squared_hinge", "quadratic_margin", "multiclass_hinge", "cross_entropy")
+_ACCEPTED = "a number or a Value (int, float, NumPy number, Fraction)"
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -50,15 +56,34 @@ def _is_seq(x: Any) -> bool:
     return not isinstance(x, (Value, str, bytes)) and hasattr(x, "__len__")
 
 
+def _is_bool(x: Any) -> bool:
+    """Python and NumPy booleans (``np.True_`` is no ``bool``, but == 1)."""
+    return isinstance(x, bool) or getattr(getattr(x, "dtype", None), "kind", None) == "b"
+
+
 def _scalar(x: Any, fn: str, what: str) -> Scalar:
     if isinstance(x, Value):
         return x
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
+    if _is_bool(x):
+        raise ValueError(f"{fn}: {what} must be {_ACCEPTED}, got {x!r} ({type(x).__name__}) "
+                         f"(booleans are refused: write 1.0/0.0, or -1/+1 for labels)")
+    if not isinstance(x, (int, float)):
         try:
             return Value(x).data  # NumPy scalars, Fractions...
         except TypeError:
-            raise TypeError(f"{fn}: {what} must be a number or a Value, got "
+            raise TypeError(f"{fn}: {what} must be {_ACCEPTED}, got "
                             f"{type(x).__name__}: {x!r}") from None
+    return x
+
+
+def _data(x: Scalar) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def _probability(x: Scalar, fn: str, what: str) -> Scalar:
+    """A target probability: in [0, 1] (NaN refused), as torch's BCELoss demands."""
+    if not 0.0 <= _data(x) <= 1.0:
+        raise ValueError(f"{fn}: {what} must be a probability in [0, 1], got {_data(x)!r}")
     return x
 
 
@@ -158,15 +183,21 @@ BCE = Op("bce", "BCE", _bce_f, _bce_df, arity=2,
 
 def bce(probability: Any, target: Any, reduction: str = "mean") -> Value:
     """Binary cross-entropy of probabilities p ∈ [0, 1] against targets t ∈ [0, 1]:
-    −[t·ln p + (1 − t)·ln(1 − p)], each log clamped at −100 as PyTorch does."""
+    −[t·ln p + (1 − t)·ln(1 − p)], each log clamped at −100 as PyTorch does.
+    A target outside [0, 1] (or NaN, or a bool) is refused, as by torch."""
     return _elementwise(probability, target, reduction, "bce",
-                        lambda p, t: BCE(p, t), ("probability", "target"))
+                        lambda p, t: BCE(p, _probability(t, "bce", "target")),
+                        ("probability", "target"))
 
 
 def bce_with_logits(logit: Any, target: Any, reduction: str = "mean") -> Value:
-    """bce(σ(x), t) computed stably as (1 − t)·x − ln σ(x); gradient σ(x) − t."""
-    return _elementwise(logit, target, reduction, "bce_with_logits",
-                        lambda x, t: _as_value(x) * (1.0 - t) - _as_value(x).logsigmoid(),
+    """bce(σ(x), t) computed stably as (1 − t)·x − ln σ(x); gradient σ(x) − t.
+    Targets must lie in [0, 1] (torch does not check; a target of 2 is no
+    probability and gives a meaningless loss)."""
+    def term(x: Scalar, t: Scalar) -> Value:
+        t = _probability(t, "bce_with_logits", "target")
+        return _as_value(x) * (1.0 - t) - _as_value(x).logsigmoid()
+    return _elementwise(logit, target, reduction, "bce_with_logits", term,
                         ("logit", "target"))
 
 
@@ -174,14 +205,15 @@ def bce_with_logits(logit: Any, target: Any, reduction: str = "mean") -> Value:
 
 def _margin(score: Any, y: Any, reduction: str, fn: str, term: Any) -> Value:
     for label in (y if _is_seq(y) else [y]):
-        if isinstance(label, bool):
-            raise ValueError(f"{fn}: labels must be -1 or +1, got {label!r}")
+        if _is_bool(label):
+            raise ValueError(f"{fn}: labels must be -1 or +1 (an int, float, NumPy number "
+                             f"or Value), got {label!r} ({type(label).__name__})")
     def checked(s: Scalar, label: Scalar) -> Value:
-        yv = label.data if isinstance(label, Value) else label
-        if yv not in (-1, 1):
+        yv = _data(label)
+        if yv not in (-1.0, 1.0):
             raise ValueError(f"{fn}: labels must be -1 or +1, got {yv!r} (class indices "
                              f"0/1? use 2*y - 1, or nn.data's labels='sign')")
-        return term(_as_value(s) * float(yv))
+        return term(_as_value(s) * yv)
     return _elementwise(score, y, reduction, fn, checked, ("score", "label"))
 
 
@@ -215,7 +247,7 @@ def quadratic_margin(score: Any, y: Any, reduction: str = "mean") -> Value:
 def _class_index(target: Any, n: int, fn: str) -> int:
     """An int (or NumPy integer) in [0, n); bools and floats are refused."""
     k = None
-    if not isinstance(target, bool) and type(target).__name__ != "bool_":
+    if not _is_bool(target):
         try:
             k = operator.index(target)
         except TypeError:
@@ -247,6 +279,10 @@ def _per_sample(scores: Any, target: Any, reduction: str, fn: str, one: Any) -> 
 def multiclass_hinge(scores: Any, target: Any, margin: float = 1.0,
                      reduction: str = "mean") -> Value:
     """Σ over j ≠ target of max(0, s_j − s_target + margin) (Weston–Watkins SVM)."""
+    if _is_bool(margin) or not isinstance(margin, (int, float)) or not math.isfinite(margin):
+        raise ValueError(f"multiclass_hinge: margin must be a finite real number, got "
+                         f"{type(margin).__name__}: {margin!r}")
+
     def one(s: Any, t: Any) -> Value:
         xs = _scores(s, "multiclass_hinge")
         k = _class_index(t, len(xs), "multiclass_hinge")
@@ -305,6 +341,6 @@ def l1_penalty(params: Module | Iterable[Any]) -> Value:
     return autograd.sum([abs(_as_value(p)) for p in _params(params, "l1_penalty")])
 
 
-__all__ = ["mse", "l1", "l2", "bce", "bce_with_logits", "logistic", "exponential", "hinge",
-           "squared_hinge", "quadratic_margin", "multiclass_hinge", "cross_entropy",
+__all__ = ["LOSSES", "mse", "l1", "l2", "bce", "bce_with_logits", "logistic", "exponential",
+           "hinge", "squared_hinge", "quadratic_margin", "multiclass_hinge", "cross_entropy",
            "kl_divergence", "l2_penalty", "l1_penalty", "BCE", "REDUCTIONS"]

@@ -29,11 +29,10 @@ class Module:
     # -- parameters -------------------------------------------------------------
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
         """(name, parameter) pairs with stable dotted names, e.g.
-        ``layers.0.neurons.3.w.1``, in attribute order."""
-        for name, attr in vars(self).items():
-            if name.startswith("_"):
-                continue
-            yield from _named(attr, f"{prefix}{name}")
+        ``layers.0.neurons.3.w.1``, in attribute order. A module that holds
+        itself (directly or through sub-modules or lists) is a ValueError
+        naming the attribute that closes the cycle."""
+        yield from _named(self, prefix[:-1] if prefix.endswith(".") else prefix, set())
 
     def parameters(self) -> list[Value]:
         """Every parameter, each once (shared ones too), in a stable order."""
@@ -46,14 +45,18 @@ class Module:
         return out
 
     def modules(self) -> Iterator[Module]:
-        """This module and every sub-module, depth first."""
-        yield self
-        for name, attr in vars(self).items():
-            if name.startswith("_"):
-                continue
-            for m in attr if isinstance(attr, (list, tuple)) else [attr]:
-                if isinstance(m, Module):
-                    yield from m.modules()
+        """This module and every sub-module, depth first (a shared sub-module
+        once per place it is held; a cycle is a ValueError)."""
+        yield from _modules(self, type(self).__name__, set())
+
+    @classmethod
+    def parameter_count(cls, config: Mapping[str, Any]) -> int | None:
+        """How many parameters ``from_config(config)`` would create, computed
+        from ``config`` alone (nothing is built); ValueError for a config the
+        class would refuse. ``None`` (the default) means the class cannot
+        tell: ``nn.load`` then refuses to rebuild it from a file, since it
+        could not check the size first (load into an instance instead)."""
+        return None
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0."""
@@ -103,6 +106,14 @@ class Module:
 
         save(self, path)
 
+    def to_torch(self) -> Any:
+        """A float64 ``torch.nn.Module`` computing the same function with the same
+        weights (Neuron, Layer and MLP; needs ``pip install 'chainrule[torch]'``).
+        See :mod:`nn.torch_bridge`."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
+
     def __repr__(self) -> str:
         n = len(self.parameters())
         return f"{type(self).__name__}()  # {n} parameters"
@@ -116,11 +127,45 @@ def class_key(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _named(attr: Any, name: str) -> Iterator[tuple[str, Value]]:
+def _named(attr: Any, name: str, active: set[int]) -> Iterator[tuple[str, Value]]:
+    """Walk ``attr`` depth first; ``active`` holds the ids of the modules and
+    lists on the current path (a cycle back to one of them is an error)."""
     if isinstance(attr, Value):
         yield name, attr
-    elif isinstance(attr, Module):
-        yield from attr.named_parameters(prefix=name + ".")
+        return
+    if isinstance(attr, Module):
+        children: Iterator[tuple[str, Any]] = (
+            (k, v) for k, v in vars(attr).items() if not k.startswith("_"))
     elif isinstance(attr, (list, tuple)):
-        for i, item in enumerate(attr):
-            yield from _named(item, f"{name}.{i}")
+        children = ((str(i), v) for i, v in enumerate(attr))
+    else:
+        return
+    key = id(attr)
+    if key in active:
+        raise ValueError(f"{name or type(attr).__name__!r} holds a module or list that "
+                         f"contains it (a cycle): its parameters cannot be listed")
+    active.add(key)
+    try:
+        for k, v in children:
+            yield from _named(v, f"{name}.{k}" if name else k, active)
+    finally:
+        active.discard(key)
+
+
+def _modules(m: Module, name: str, active: set[int]) -> Iterator[Module]:
+    key = id(m)
+    if key in active:
+        raise ValueError(f"{name!r} holds a module that contains it (a cycle)")
+    active.add(key)
+    try:
+        yield m
+        for k, attr in vars(m).items():
+            if k.startswith("_"):
+                continue
+            items = enumerate(attr) if isinstance(attr, (list, tuple)) else [(None, attr)]
+            for i, sub in items:
+                if isinstance(sub, Module):
+                    yield from _modules(sub, f"{name}.{k}" if i is None else f"{name}.{k}.{i}",
+                                        active)
+    finally:
+        active.discard(key)

@@ -133,10 +133,11 @@ def _metrics(spec: Any, y: Sequence[Any], loss_fn: Any) -> dict[str, Metric]:
 
 def _loss(loss: Any) -> Loss:
     if isinstance(loss, str):
-        fn = getattr(_losses, loss, None)
-        if fn is None or loss.startswith("_") or not callable(fn):
-            raise ValueError(f"fit: unknown loss {loss!r}: use a name from nn.losses "
-                             f"('mse', 'hinge', 'cross_entropy'...) or a callable")
+        if loss not in _losses.LOSSES:
+            raise ValueError(f"fit: unknown loss {loss!r}: use one of "
+                             f"{', '.join(_losses.LOSSES)}, or a callable "
+                             f"loss(predictions, targets) -> Value")
+        fn: Loss = getattr(_losses, loss)
         return fn
     if callable(loss):
         return loss

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from .floatmath import add, addcdiv, addcmul
-from .optimizer import Optimizer, real
+from .floatmath import add, addcdiv, addcmul, sqrt
+from .optimizer import Optimizer, flag, real
 
 
 class Adagrad(Optimizer):
@@ -18,6 +17,9 @@ class Adagrad(Optimizer):
         p ← p − clr · g / (√S + ε)
     """
 
+    buffers = {"step": "step", "sum": "nonneg"}
+    required_buffers = ("step", "sum")
+
     def __init__(self, params: Any, lr: float = 1e-2, lr_decay: float = 0.0,
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
                  eps: float = 1e-10, *, maximize: bool = False) -> None:
@@ -27,7 +29,7 @@ class Adagrad(Optimizer):
 
     def _check_option(self, key: str, value: Any, where: str) -> Any:
         if key == "maximize":
-            return bool(value)
+            return flag(value, key, where)
         return real(value, key, where)
 
     def _update(self, group: dict[str, Any]) -> None:
@@ -43,4 +45,4 @@ class Adagrad(Optimizer):
                 g = add(g, p.data, wd)
             clr = lr / (1 + (step - 1) * lr_decay)
             s = state["sum"] = addcmul(state["sum"], g, g, 1.0)
-            p.data = addcdiv(p.data, g, math.sqrt(s) + eps, -clr)
+            p.data = addcdiv(p.data, g, sqrt(s) + eps, -clr)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from .floatmath import add, addcdiv, addcmul, lerp, maximum
-from .optimizer import Optimizer, real
+from .floatmath import add, addcdiv, addcmul, lerp, maximum, sqrt
+from .optimizer import Optimizer, flag, real
 
 
 class Adam(Optimizer):
@@ -22,6 +21,10 @@ class Adam(Optimizer):
 
     _decoupled = False
 
+    buffers = {"step": "step", "exp_avg": "real", "exp_avg_sq": "nonneg",
+               "max_exp_avg_sq": "nonneg"}
+    required_buffers = ("step", "exp_avg", "exp_avg_sq")
+
     def __init__(self, params: Any, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False,
                  *, maximize: bool = False) -> None:
@@ -30,7 +33,7 @@ class Adam(Optimizer):
 
     def _check_option(self, key: str, value: Any, where: str) -> Any:
         if key in ("amsgrad", "maximize"):
-            return bool(value)
+            return flag(value, key, where)
         if key == "betas":
             if not isinstance(value, (tuple, list)) or len(value) != 2:
                 raise TypeError(f"{where}: betas must be a pair (beta1, beta2), got {value!r}")
@@ -61,7 +64,7 @@ class Adam(Optimizer):
             bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
             if amsgrad:
                 v = state["max_exp_avg_sq"] = maximum(state.get("max_exp_avg_sq", 0.0), v)
-            denom = math.sqrt(v) / bias_correction2_sqrt + eps
+            denom = sqrt(v) / bias_correction2_sqrt + eps
             p.data = addcdiv(p.data, m, denom, -step_size)
 
 

@@ -47,9 +47,29 @@ def addcmul(a: float, t1: float, t2: float, value: float = 1.0) -> float:
     return fma(value * t1, t2, a)
 
 
+def div(x: float, y: float) -> float:
+    """x / y in IEEE arithmetic, as torch divides: ±inf for x/0 (the sign of x
+    times the sign of the zero), nan for 0/0 — never ZeroDivisionError. (An
+    Adam, RMSprop or Adagrad step with eps = 0 and a zero gradient is 0/0.)"""
+    try:
+        return x / y
+    except ZeroDivisionError:
+        if x != x or x == 0.0:
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1.0, y)
+
+
+def sqrt(x: float) -> float:
+    """√x as torch: nan below 0 (never ValueError), √-0.0 = -0.0."""
+    return math.sqrt(x) if x >= 0.0 else math.nan
+
+
 def addcdiv(a: float, t1: float, t2: float, value: float = 1.0) -> float:
     """``a.addcdiv(t1, t2, value=value)``: a + (value·t1)/t2 (a division: nothing to fuse)."""
-    return a + value * t1 / t2
+    try:
+        return a + value * t1 / t2
+    except ZeroDivisionError:
+        return a + div(value * t1, t2)
 
 
 def lerp(start: float, end: float, weight: float) -> float:

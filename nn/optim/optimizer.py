@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable
-from typing import Any
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
 
 from autograd import Value, enable_grad
 
@@ -21,6 +22,13 @@ _EXTRA_KEYS = frozenset({"params", "name", "initial_lr"})
 
 class Optimizer:
     """Base class. Subclasses set ``defaults`` and implement ``_update``."""
+
+    #: The per-parameter buffers a subclass keeps in ``state[p]``, by kind:
+    #: ``"step"`` (a whole number >= 0), ``"real"`` (finite), ``"nonneg"``
+    #: (finite, >= 0: it goes under a square root).
+    buffers: ClassVar[dict[str, str]] = {}
+    #: Buffers that a parameter's state must hold whenever it has one.
+    required_buffers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
@@ -50,14 +58,28 @@ class Optimizer:
                 raise ValueError(f"{where}: parameter {i} ({p!r}) is already in another group")
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{where}: a parameter appears twice in the list")
-        full = {**self.defaults, **group, "params": params}
+        full = self._checked_group({**self.defaults, **group}, where)
+        full["params"] = params
+        self.param_groups.append(full)
+
+    def _checked_group(self, group: Mapping[str, Any], where: str) -> dict[str, Any]:
+        """Every option of ``group`` validated (a new dict; "params" untouched)."""
+        full = dict(group)
         for key in self.defaults:
             full[key] = self._check_option(key, full[key], where)
-        self.param_groups.append(full)
+        if "initial_lr" in full:
+            full["initial_lr"] = real(full["initial_lr"], "initial_lr", where)
+        if "name" in full and not isinstance(full["name"], str):
+            raise TypeError(f"{where}: name must be a str, got {type(full['name']).__name__}")
+        self._check_group(full, where)
+        return full
 
     def _check_option(self, key: str, value: Any, where: str) -> Any:
         """Validate one hyper-parameter (subclasses add their own rules)."""
         return value
+
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
+        """Validate options together (e.g. SGD's nesterov needs momentum)."""
 
     # -- the loop -----------------------------------------------------------------
     def zero_grad(self) -> None:
@@ -96,33 +118,99 @@ class Optimizer:
         state = {index[id(p)]: dict(s) for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore options and buffers saved by :meth:`state_dict` into an
-        optimiser over the same parameters (same group sizes, same order)."""
-        name = type(self).__name__
-        try:
-            saved_groups = state_dict["param_groups"]
-            saved_state = state_dict["state"]
-        except (KeyError, TypeError):
-            raise ValueError(f"{name}.load_state_dict: expected a dict with 'state' and "
-                             f"'param_groups', got {type(state_dict).__name__}") from None
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore options and buffers saved by :meth:`state_dict` (also after a
+        JSON round trip) into an optimiser over the same parameters (same group
+        sizes, same order). Everything is checked first — the shape, every
+        option by the constructor's rules, every buffer (known name, finite real
+        number, ``step`` a whole number >= 0, squared averages >= 0) — and on
+        any error (ValueError/TypeError naming the group, parameter and key)
+        nothing changes."""
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping) or set(state_dict) != {"state", "param_groups"}:
+            keys = sorted(map(repr, state_dict)) if isinstance(state_dict, Mapping) else None
+            raise ValueError(f"{where}: expected a dict with 'state' and 'param_groups' "
+                             f"(what state_dict() returns), got {type(state_dict).__name__}"
+                             + (f" with keys {', '.join(keys)}" if keys is not None else ""))
+        saved_groups, saved_state = state_dict["param_groups"], state_dict["state"]
+        if not isinstance(saved_groups, (list, tuple)):
+            raise ValueError(f"{where}: 'param_groups' must be a list, got "
+                             f"{type(saved_groups).__name__}")
         if len(saved_groups) != len(self.param_groups):
-            raise ValueError(f"{name}.load_state_dict: {len(saved_groups)} saved groups, "
+            raise ValueError(f"{where}: {len(saved_groups)} saved groups, "
                              f"this optimiser has {len(self.param_groups)}")
         by_index: dict[int, Value] = {}
+        groups = []
         for i, (mine, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if len(saved["params"]) != len(mine["params"]):
-                raise ValueError(f"{name}.load_state_dict: group {i} saved with "
-                                 f"{len(saved['params'])} parameters, has {len(mine['params'])}")
-            by_index.update(zip((int(k) for k in saved["params"]), mine["params"]))
-        state = {}
+            at = f"{where}: group {i}"
+            if not isinstance(saved, Mapping):
+                raise ValueError(f"{at} must be a dict, got {type(saved).__name__}")
+            unknown = sorted(map(repr, set(saved) - set(self.defaults) - _EXTRA_KEYS))
+            if unknown:
+                raise ValueError(f"{at}: unknown option(s) {', '.join(unknown)}; "
+                                 f"{type(self).__name__} takes {sorted(self.defaults)}")
+            ids = saved.get("params")
+            if not isinstance(ids, (list, tuple)):
+                raise ValueError(f"{at}: 'params' must be a list of parameter indices, got "
+                                 f"{type(ids).__name__}")
+            if len(ids) != len(mine["params"]):
+                raise ValueError(f"{at} saved with {len(ids)} parameters, has "
+                                 f"{len(mine['params'])}")
+            for k, p in zip(ids, mine["params"]):
+                index = _index(k, f"{at}: 'params'")
+                if index in by_index:
+                    raise ValueError(f"{at}: parameter index {index} appears twice")
+                by_index[index] = p
+            options = {k: v for k, v in mine.items() if k != "params"}
+            options.update((k, v) for k, v in saved.items() if k != "params")
+            groups.append(self._checked_group(options, at))
+        if not isinstance(saved_state, Mapping):
+            raise ValueError(f"{where}: 'state' must be a dict of parameter index -> "
+                             f"buffers, got {type(saved_state).__name__}")
+        state: dict[Value, dict[str, Any]] = {}
         for key, buffers in saved_state.items():
-            if int(key) not in by_index:
-                raise ValueError(f"{name}.load_state_dict: state for unknown parameter {key}")
-            state[by_index[int(key)]] = dict(buffers)
-        for mine, saved in zip(self.param_groups, saved_groups):
-            mine.update({k: v for k, v in saved.items() if k != "params"})
+            index = _index(key, f"{where}: 'state'")
+            if index not in by_index:
+                raise ValueError(f"{where}: state for unknown parameter {index} (the groups "
+                                 f"hold {len(by_index)} parameters)")
+            p = by_index[index]
+            if p in state:
+                raise ValueError(f"{where}: state for parameter {index} given twice")
+            state[p] = self._checked_buffers(buffers, f"{where}: state of parameter {index}")
+        for mine, options in zip(self.param_groups, groups):
+            params = mine["params"]
+            mine.clear()
+            mine.update(options)
+            mine["params"] = params
         self.state = state
+
+    def _checked_buffers(self, buffers: Any, where: str) -> dict[str, float]:
+        if not isinstance(buffers, Mapping):
+            raise ValueError(f"{where} must be a dict of buffers, got {type(buffers).__name__}")
+        out: dict[str, float] = {}
+        for name, value in buffers.items():
+            kind = self.buffers.get(name) if isinstance(name, str) else None
+            if kind is None:
+                raise ValueError(f"{where}: unknown buffer {name!r}; {type(self).__name__} "
+                                 f"keeps {', '.join(self.buffers) or 'none'}")
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{where}: {name} must be a real number, got "
+                                f"{type(value).__name__}: {value!r}")
+            try:
+                x = float(value)
+            except OverflowError:
+                raise ValueError(f"{where}: {name} is too large for a float64") from None
+            if not math.isfinite(x) or (kind != "real" and x < 0) or \
+                    (kind == "step" and x != int(x)):
+                need = {"step": "a whole number >= 0", "nonneg": "a finite number >= 0",
+                        "real": "a finite number"}[kind]
+                raise ValueError(f"{where}: {name} is {value!r}, must be {need}")
+            out[name] = x
+        if out:
+            missing = [b for b in self.required_buffers if b not in out]
+            if missing:
+                raise ValueError(f"{where}: missing buffer(s) {', '.join(missing)}")
+        return out
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -164,16 +252,41 @@ def _param_list(params: Any, where: str) -> list[Value]:
     return out
 
 
+def flag(value: Any, name: str, where: str) -> bool:
+    """A switch (amsgrad, nesterov, ...): a bool (or NumPy bool), nothing else."""
+    if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", None) == "b":
+        return bool(value)
+    raise TypeError(f"{where}: {name} must be True or False, got {type(value).__name__}: "
+                    f"{value!r}")
+
+
+_DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def _index(key: Any, where: str) -> int:
+    """A parameter index: an int >= 0, or its decimal text (JSON object keys)."""
+    if isinstance(key, int) and not isinstance(key, bool) and key >= 0:
+        return key
+    if isinstance(key, str) and _DIGITS.fullmatch(key):
+        return int(key)
+    raise ValueError(f"{where}: parameter indices are ints >= 0, got "
+                     f"{type(key).__name__}: {key!r}")
+
+
 def real(value: Any, name: str, where: str, *, low: float = 0.0,
          low_open: bool = False, high: float | None = None, high_open: bool = False) -> float:
-    """``value`` as a float inside [low, high] (ends open if asked), else an error."""
+    """``value`` as a finite float inside [low, high] (ends open if asked), else
+    an error (TypeError for a non-number or a bool, ValueError otherwise)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: {name} must be a real number, got "
                         f"{type(value).__name__}: {value!r}")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:
+        x = math.inf
     too_low = x <= low if low_open else x < low
     too_high = high is not None and (x >= high if high_open else x > high)
-    if math.isnan(x) or too_low or too_high:
+    if not math.isfinite(x) or too_low or too_high:
         lo = "(" if low_open else "["
         hi = ")" if high_open else "]"
         rng = f"{lo}{low}, {'inf' if high is None else high}{hi}"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from .floatmath import add, addcdiv, addcmul, lerp
-from .optimizer import Optimizer, real
+from .floatmath import add, addcdiv, addcmul, lerp, sqrt
+from .optimizer import Optimizer, flag, real
 
 
 class RMSprop(Optimizer):
@@ -18,6 +17,10 @@ class RMSprop(Optimizer):
         b ← μ·b + g/d, p ← p − lr·b   with momentum μ > 0, else p ← p − lr·g/d
     """
 
+    buffers = {"step": "step", "square_avg": "nonneg", "momentum_buffer": "real",
+               "grad_avg": "real"}
+    required_buffers = ("step", "square_avg")
+
     def __init__(self, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False,
                  *, maximize: bool = False) -> None:
@@ -26,7 +29,7 @@ class RMSprop(Optimizer):
 
     def _check_option(self, key: str, value: Any, where: str) -> Any:
         if key in ("centered", "maximize"):
-            return bool(value)
+            return flag(value, key, where)
         return real(value, key, where)
 
     def _update(self, group: dict[str, Any]) -> None:
@@ -47,9 +50,9 @@ class RMSprop(Optimizer):
             s = state["square_avg"] = addcmul(state["square_avg"] * alpha, g, g, 1 - alpha)
             if centered:
                 ga = state["grad_avg"] = lerp(state.get("grad_avg", 0.0), g, 1 - alpha)
-                avg = math.sqrt(addcmul(s, ga, ga, -1.0)) + eps
+                avg = sqrt(addcmul(s, ga, ga, -1.0)) + eps
             else:
-                avg = math.sqrt(s) + eps
+                avg = sqrt(s) + eps
             if mu > 0:
                 buf = state["momentum_buffer"] = addcdiv(
                     state.get("momentum_buffer", 0.0) * mu, g, avg)

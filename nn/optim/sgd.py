@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .floatmath import add
-from .optimizer import Optimizer, real
+from .optimizer import Optimizer, flag, real
 
 
 class SGD(Optimizer):
@@ -28,15 +28,14 @@ class SGD(Optimizer):
 
     def _check_option(self, key: str, value: Any, where: str) -> Any:
         if key in ("nesterov", "maximize"):
-            return bool(value)
+            return flag(value, key, where)
         return real(value, key, where)
 
-    def add_param_group(self, group: dict[str, Any]) -> None:
-        super().add_param_group(group)
-        g = self.param_groups[-1]
+    buffers = {"momentum_buffer": "real"}
+
+    def _check_group(self, g: dict[str, Any], where: str) -> None:
         if g["nesterov"] and (g["momentum"] <= 0 or g["dampening"] != 0):
-            self.param_groups.pop()
-            raise ValueError("SGD: nesterov momentum requires a momentum > 0 and zero "
+            raise ValueError(f"{where}: nesterov momentum requires a momentum > 0 and zero "
                              f"dampening (got momentum={g['momentum']}, "
                              f"dampening={g['dampening']})")
 
