@@ -38,15 +38,16 @@ CHROMIUM = _chromium()
 
 try:
     from playwright.sync_api import sync_playwright
+    HAVE_PLAYWRIGHT = True
 except ImportError:  # pragma: no cover - the test extra installs it
-    sync_playwright = None
+    HAVE_PLAYWRIGHT = False
 
 SKIP_REASON = None
 if CHROMIUM is None:
     SKIP_REASON = ("!!! chromium NOT INSTALLED: the HTML outputs were NOT tested in a browser. "
                    "Run `make test` as root (it installs Debian's chromium) or "
                    "apt-get install chromium !!!")
-elif sync_playwright is None:
+elif not HAVE_PLAYWRIGHT:
     SKIP_REASON = ("!!! playwright NOT INSTALLED: the HTML outputs were NOT tested in a "
                    "browser. pip install -e '.[test]' installs it !!!")
 
@@ -56,7 +57,7 @@ needs_browser = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON o
 @contextmanager
 def chromium() -> Iterator[Any]:
     """A headless Chromium (Playwright ``Browser``), closed at the end."""
-    assert CHROMIUM is not None and sync_playwright is not None
+    assert CHROMIUM is not None and HAVE_PLAYWRIGHT
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         try:
