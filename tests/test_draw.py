@@ -350,3 +350,28 @@ def test_forward_and_backward_views_put_every_node_in_the_same_place() -> None:
         fwd = _node_boxes(draw(root, "forward").svg())
         bwd = _node_boxes(draw(root, "backward").svg())
         assert len(fwd) >= 4 and fwd == bwd
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".dot"])
+def test_a_failed_save_keeps_the_old_file_and_leaves_no_partial_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """A full disk at the last moment (fsync fails): an OSError naming the file,
+    the previous file untouched, no temporary file left behind."""
+    import errno
+
+    import autograd.files
+
+    target = tmp_path / f"f{suffix}"
+    target.write_bytes(b"previous drawing")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(autograd.files.os, "fsync", full)
+    with pytest.raises(OSError, match=f"cannot write '.*f\\{suffix}': No space left"):
+        draw(lecture_f()).save(target)
+    assert target.read_bytes() == b"previous drawing"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+    monkeypatch.undo()
+    draw(lecture_f()).save(target)
+    assert target.read_bytes() != b"previous drawing"

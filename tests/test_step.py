@@ -242,3 +242,29 @@ def test_bad_input() -> None:
     leaf = Value(1.0, label="a")
     s = step_through(leaf)  # a lone leaf: just the seed
     assert len(s) == 1 and grad_of(s[0].source, "a") == "grad 1"
+
+
+def test_save_frames_on_a_full_disk_leaves_whole_frames_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import threading
+
+    import autograd.files
+
+    real_fsync, calls, lock = autograd.files.os.fsync, [0], threading.Lock()
+
+    def second_fails(fd: int) -> None:
+        with lock:
+            calls[0] += 1
+            if calls[0] == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(autograd.files.os, "fsync", second_fails)
+    s = step_through(lecture_f())
+    with pytest.raises(OSError, match=r"cannot write '.*frame_00\d\.svg': No space left"):
+        s.save_frames(tmp_path / "frames")
+    left = sorted((tmp_path / "frames").iterdir())
+    assert len(left) == 2 and all(p.name.startswith("frame_") for p in left)  # no .tmp
+    for p in left:
+        ET.fromstring(p.read_bytes())  # each one whole
