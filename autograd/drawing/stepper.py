@@ -130,10 +130,12 @@ class Stepper:
         slider = widgets.IntSlider(value=0, min=0, max=n, step=1, description="frame",
                                    layout=widgets.Layout(flex="1 1 auto", min_width="8em"))
         widgets.jslink((play, "value"), (slider, "value"))
-        fill = widgets.Layout(width="100%", max_width="100%")
+        # the cell's width, margins included (ipywidgets' default 2 px margins would
+        # push a 100 %-wide child out of the cell)
+        fill = widgets.Layout(width="100%", max_width="100%", margin="0")
         caption = widgets.HTML(value=markup(self.captions[0]), layout=fill)
         picture = widgets.HTML(value=pictures[0],
-                               layout=widgets.Layout(width="100%", max_width="100%",
+                               layout=widgets.Layout(width="100%", max_width="100%", margin="0",
                                                      overflow="auto"))
 
         def show(change: dict[str, Any]) -> None:
