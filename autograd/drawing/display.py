@@ -216,6 +216,7 @@ _PLAYER_JS = """
     root.setAttribute("tabindex", "0");
     var n = data.captions.length;
     var picture = root.querySelector(".cr-frame");
+    var view = root.querySelector(".cr-view");
     var caption = root.querySelector(".cr-caption");
     var hint = root.querySelector(".cr-hint");
     if (hint) hint.parentNode.removeChild(hint);
@@ -262,13 +263,24 @@ _PLAYER_JS = """
         if (k >= n - 1) stop();
       }, 1200);
     });
+    // The picture fills the room it has, between min_scale and full size (below
+    // that it scrolls); a click switches to full size and back.
+    function fit() {
+      var natural = data.natural[0];
+      if (!natural) return;
+      var room = view.clientWidth || data.shown[0];
+      var width = picture.classList.contains("cr-full") ? natural :
+        Math.max(Math.round(natural * data.min_scale), Math.min(natural, room));
+      picture.setAttribute("width", String(width));
+      picture.classList.toggle("cr-scroll", width > room);
+    }
     if (data.kind === "svg" && data.shown) {
       picture.addEventListener("click", function () {
-        var full = !picture.classList.contains("cr-full");
-        picture.classList.toggle("cr-full", full);
-        if (full) picture.setAttribute("width", String(data.natural[0]));
-        else picture.setAttribute("width", String(data.shown[0]));
+        picture.classList.toggle("cr-full");
+        fit();
       });
+      window.addEventListener("resize", fit);
+      fit();
     }
     root.addEventListener("keydown", function (e) {
       if (e.key === "ArrowRight") { stop(); show(k + 1); e.preventDefault(); }
@@ -292,8 +304,9 @@ def player_html(frames: list[str], kind: str, captions: list[str], active: list[
     (``kind="dot"``, when there is no renderer). Without scripts (an untrusted
     notebook, a sanitizing viewer, a browser with JavaScript off) it shows
     caption 0, frame 0 and one line saying how to step through; with them,
-    previous / play / next buttons, the arrow keys, and a click on the picture
-    to switch between the fitted and the full size."""
+    previous / play / next buttons, the arrow keys, the picture fitted to the
+    room it has (not below MIN_SCALE: it scrolls instead) and a click on it to
+    switch to the full size and back."""
     if kind not in ("svg", "dot"):
         raise ValueError(f"player_html: kind must be 'svg' or 'dot', got {kind!r}")
     if not frames or len(frames) != len(captions) or len(frames) != len(active):
@@ -312,6 +325,7 @@ def player_html(frames: list[str], kind: str, captions: list[str], active: list[
         data["frames"] = [base64.b64encode(f.encode("utf-8")).decode("ascii")
                           for f in frames[1:]]
         data["natural"] = [round(natural[0]), round(natural[1])] if natural else [0, 0]
+        data["min_scale"] = MIN_SCALE
         attrs = ""
         if size is not None:
             data["shown"] = [size.width, size.height]
