@@ -23,8 +23,9 @@ class Drawing:
     """A drawn graph: DOT text (``.source``) and its renderings.
 
     ``svg()``/``png()`` use the best renderer found (see ``autograd.drawing.render``);
-    in Jupyter it displays itself and never raises: without a renderer it shows
-    the DOT text and what to install."""
+    in Jupyter it displays itself as an SVG and a PNG (see
+    :mod:`autograd.drawing.display`) and never raises: without a renderer it
+    shows the DOT text and what to install."""
 
     def __init__(self, source: str, notes: tuple[str, ...] = (), renderer: str | None = None
                  ) -> None:
@@ -127,6 +128,8 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
       ``layers``: also box the neurons of each layer together.
     - ``edge_labels``: numbers on the edges; None (auto) leaves them out past
       120 edges.
+    - ``title``: a line of text above the graph (a str; NUL, other control
+      characters but tab and newline, and lone surrogates are refused).
     - ``style``: colours, fonts and number format (:class:`Style`).
     - ``renderer``: ``"dot"``, ``"graphviz-pure"`` or ``"none"`` (default: the best found).
     """
