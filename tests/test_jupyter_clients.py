@@ -7,8 +7,8 @@ notebooks; Debian's headless Chromium driven by Playwright opens each one
 picture (an ``<img>`` that decodes, or an ``<svg>`` with text; no run-on text)
 shown at a readable size, that frame 0 of every player is a picture with the
 line "run the cell (or trust the notebook) to step through", and that opening
-it does not mark it modified. Notebook 7 (same server) shows the notebooks
-with drawings. Then a copy of notebook 01 with two more cells (the player
+it does not mark it modified; Notebook 7 (same server) shows notebook 01
+untrusted too. Then a copy of notebook 01 with two more cells (the player
 shown a second time, and ``stepper.widget()``) is run: both displays of the
 player step on their own, drawings are SVG, the widget fits its cell.
 The same picture checks run on ``jupyter nbconvert --to html``, with and
@@ -228,10 +228,33 @@ class Lab:
         self.log.close()
 
 
+CONVERTED = [p for p in NOTEBOOKS if shows_chainrule(p)]  # the others: nothing to check
+
+
+class Export:
+    """``jupyter nbconvert --to html`` of the notebooks that show chainrule, started
+    at once (it runs while JupyterLab starts); ``wait()`` gives the output folder."""
+
+    def __init__(self, root: Path, out: Path, sanitize: bool) -> None:
+        self.out = out
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "nbconvert", "--to", "html",
+             *[p.name for p in CONVERTED], f"--HTMLExporter.sanitize_html={sanitize}",
+             "--output-dir", str(out)],
+            cwd=root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+
+    def wait(self) -> Path:
+        output, _ = self.proc.communicate(timeout=300)
+        assert self.proc.returncode == 0, output[-3000:]
+        return self.out
+
+
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Copies of the committed notebooks (the clients may save, run, autosave),
-    and a copy of 01 with the player shown twice and its widget."""
+    a copy of 01 with the player shown twice and its widget, and the nbconvert
+    exports under way."""
     root = tmp_path_factory.mktemp("notebooks")
     for path in NOTEBOOKS:
         shutil.copyfile(path, root / path.name)
@@ -239,7 +262,16 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     nb.cells.append(nbformat.v4.new_code_cell("stepper", id="run-01"))
     nb.cells.append(nbformat.v4.new_code_cell("stepper.widget()", id="run-02"))
     nbformat.write(nb, root / "run_01.ipynb")
-    return root
+    EXPORTS.update({sanitize: Export(root, tmp_path_factory.mktemp("html"), sanitize)
+                    for sanitize in (False, True)})
+    yield root
+    for export in EXPORTS.values():
+        if export.proc.poll() is None:
+            export.proc.kill()
+            export.proc.wait()
+
+
+EXPORTS: dict[bool, Export] = {}
 
 
 @pytest.fixture(scope="module")
@@ -334,7 +366,7 @@ def test_committed_notebooks_untrusted_in_jupyterlab_and_notebook(
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     local_only(page, lab.base)
-    for path in NOTEBOOKS[0], NOTEBOOKS[2]:  # the player and a wide drawing, in Notebook 7
+    for path in NOTEBOOKS[:1]:  # drawings and the player, in Notebook 7 (same renderers)
         page.goto(f"{lab.base}/notebooks/{path.name}", timeout=TIMEOUT_MS)
         with shot_on_failure(page, f"notebook7_{path.stem}"):
             cells = len(nbformat.read(path, as_version=4).cells)
@@ -414,22 +446,16 @@ def test_running_a_notebook_wires_every_player_display(lab: Lab, lab_page: Any,
 
 @pytest.mark.parametrize("sanitize", [False, True], ids=["plain", "sanitize_html"])
 def test_nbconvert_html_shows_every_drawing_as_a_picture(browser: Any, workdir: Path,
-                                                         tmp_path: Path, sanitize: bool) -> None:
+                                                         sanitize: bool) -> None:
     """nbconvert --to html: drawings are pictures either way. The player works in
     the plain export (its script runs in the page); nbconvert's sanitizer
     escapes every HTML output (it allows no images in HTML), so there the player
     is inert text — never a running script."""
-    chosen = [p for p in NOTEBOOKS if shows_chainrule(p)]  # the others: nothing to check
-    names = [p.name for p in chosen]
-    done = subprocess.run(
-        [sys.executable, "-m", "nbconvert", "--to", "html", *names,
-         f"--HTMLExporter.sanitize_html={sanitize}", "--output-dir", str(tmp_path)],
-        cwd=workdir, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
+    folder = EXPORTS[sanitize].wait()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     local_only(page, "file:")
-    for path in chosen:
-        page.goto((tmp_path / f"{path.stem}.html").as_uri(), wait_until="load")
+    for path in CONVERTED:
+        page.goto((folder / f"{path.stem}.html").as_uri(), wait_until="load")
         with shot_on_failure(page, f"nbconvert_{'sanitized' if sanitize else 'plain'}_"
                                    f"{path.stem}"):
             shown = page.evaluate(OUTPUTS_JS.replace("(root) =>", "() =>").replace(
