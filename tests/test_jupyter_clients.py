@@ -114,8 +114,9 @@ OUTPUTS_JS = """(root) => {
 
 def check_pictures(shown: list[list[dict[str, Any]]], expected: list[list[str]],
                    widths: list[int], *, trusted: bool, where: str) -> tuple[int, int]:
-    """Every drawing a picture at a readable size, every player's frame 0 a picture
-    (with the hint where scripts do not run). Returns (drawings, players) seen."""
+    """Every drawing a picture at a readable size (the SVG where trusted, else the
+    PNG), every player's frame 0 a picture (with the hint where scripts do not
+    run). Returns (drawings, players) seen."""
     assert len(shown) == len(expected), f"{where}: {len(shown)} code cells shown"
     drawings = players = 0
     for k, (outs, kinds) in enumerate(zip(shown, expected)):
@@ -125,6 +126,8 @@ def check_pictures(shown: list[list[dict[str, Any]]], expected: list[list[str]],
                 picture = (out["img"] is not None and out["img"]["ok"]) or out["svgTexts"] > 0
                 assert picture, f"{where}, code cell {k}: a drawing is not a picture: {out}"
                 assert out["text"] == "", f"{where}, code cell {k}: text in a drawing: {out}"
+                mime = "image/svg+xml" if trusted else "image/png"
+                assert out["mime"] == mime, f"{where}, code cell {k}: {out['mime']}"
                 if out["img"] is not None:  # never shrunk below what chainrule asked for
                     want = min(widths[drawings], out["areaWidth"])
                     assert out["img"]["width"] >= want - 2, (where, k, out, widths[drawings])
