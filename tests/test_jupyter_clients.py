@@ -233,6 +233,21 @@ class Lab:
 
 CONVERTED = [p for p in NOTEBOOKS if shows_chainrule(p)]  # the others: nothing to check
 
+# A player and a drawing whose labels, op symbol and title would run code if
+# copied raw into the page (each payload records itself in window.__pwned).
+PWN = "(window.__pwned=window.__pwned||[]).push"
+HOSTILE_CELL = f"""\
+from IPython.display import display
+from autograd import Op, Value, draw, step_through
+evil = Op("evil", "</script><script>{PWN}('op')</script>", f=lambda x: 2 * x,
+          df=lambda x, y: 2.0)
+a = Value(1.0, label='<img src=x onerror="{PWN}(\\'img\\')">')
+b = Value(2.0, label="</SCRIPT ><!--\\u2028<svg onload={PWN}('svg')>")
+g = evil(a * b)
+g.label = "'\\"><script>{PWN}('root')</script>"
+display(step_through(g))
+draw(g, title="</svg><script>{PWN}('title')</script>")"""
+
 
 class Export:
     """``jupyter nbconvert --to html`` of the notebooks that show chainrule, started
@@ -263,7 +278,8 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         shutil.copyfile(path, root / path.name)
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("stepper", id="run-01"))
-    nb.cells.append(nbformat.v4.new_code_cell("stepper.widget()", id="run-02"))
+    nb.cells.append(nbformat.v4.new_code_cell(HOSTILE_CELL, id="run-02"))
+    nb.cells.append(nbformat.v4.new_code_cell("stepper.widget()", id="run-03"))
     nbformat.write(nb, root / "run_01.ipynb")
     EXPORTS.update({sanitize: Export(root, tmp_path_factory.mktemp("html"), sanitize)
                     for sanitize in (False, True)})
@@ -408,17 +424,16 @@ def test_running_a_notebook_wires_every_player_display(lab: Lab, lab_page: Any,
         page.locator("div.lm-Menu-itemLabel:text-is('Run All Cells')").click()
         page.wait_for_function(
             f"""() => document.querySelectorAll('{CURRENT} div.cr-player[data-cr-ready]')
-                     .length === 2 &&
+                     .length === 3 &&
                      document.querySelector('{CURRENT} .jp-OutputArea-output .widget-vbox')""",
             timeout=TIMEOUT_MS)
         panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
             state="attached", timeout=TIMEOUT_MS)
         shown = panel.evaluate(OUTPUTS_JS)
         expected = chainrule_outputs(workdir / "run_01.ipynb")
-        expected[-2] = ["player"]  # the two cells added, now run
-        expected[-1] = ["other"]
-        check_pictures(shown, expected, display_widths(workdir / "run_01.ipynb"), trusted=True,
-                       where="JupyterLab run_01.ipynb (run)")
+        expected[-3:] = [["player"], ["player", "drawing"], ["other"]]  # the cells added
+        check_pictures(shown, expected, display_widths(workdir / "run_01.ipynb") + [0],
+                       trusted=True, where="JupyterLab run_01.ipynb (run)")
         drawings = [o for outs, kinds in zip(shown, expected) for o, k in zip(outs, kinds)
                     if k == "drawing"]
         assert drawings and all(o["img"]["src"].startswith("data:image/svg+xml")
@@ -434,6 +449,14 @@ def test_running_a_notebook_wires_every_player_display(lab: Lab, lab_page: Any,
         assert first.locator(".cr-caption").text_content().startswith("Step 1 of 2")
         assert second.locator(".cr-caption").text_content().startswith("Step 2 of 2")
         assert second.locator("img.cr-frame").evaluate("i => i.complete && i.naturalWidth > 0")
+
+        hostile = players.nth(2)  # steps, shows its labels as text, runs none of them
+        hostile.locator(".cr-next").click()
+        caption = hostile.locator(".cr-caption").text_content()
+        assert caption.startswith("Step 1 of 2: through </script><script>"), caption
+        assert hostile.locator("img.cr-frame").evaluate("i => i.decode().then(() => true)")
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__pwned === undefined"), page.evaluate("window.__pwned")
 
         widget = panel.locator(".jp-OutputArea-output .widget-vbox").last
         fits = widget.evaluate("""w => { const area = w.closest('.jp-OutputArea-output');
