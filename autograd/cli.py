@@ -17,8 +17,8 @@ nothing written). Every error is one line on stderr.
 from __future__ import annotations
 
 import argparse
+import io
 import os
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,10 +34,12 @@ from .expr import (
     MAX_NODES,
     ExpressionError,
     ParsedExpression,
+    check_variable_name,
     method_defaults,
     parse,
     parse_assignment,
 )
+from .files import atomic_write
 from .op import Op
 from .ops import TABLE
 from .value import Value
@@ -215,7 +217,15 @@ def _read_arguments(args: argparse.Namespace, err: TextIO
     for var in expression.unused(values):
         print(f"warning: {var}={values[var]!r} is not used in the expression; "
               "ignored", file=err)
-    name: str | None = args.name if args.name is not None else expression.name
+    name: str | None = expression.name
+    if args.name is not None:
+        try:
+            name = check_variable_name(args.name, "--name")
+        except ExpressionError as e:
+            raise UsageError(str(e)) from None
+        if name in expression.variables:
+            raise UsageError(f"--name {args.name!r} is also a variable of the expression; "
+                             "pick another name for the result")
     if name is None:
         name = next((n for n in ("f", "y", "out", "result") if n not in values), "output")
     return expression, values, name
@@ -238,6 +248,13 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
         _suffix(output, DRAW_SUFFIXES, "output file")
     if args.step_through is not None:
         _suffix(args.step_through, HTML_SUFFIXES, "step-through file")
+    if args.title is not None:
+        from .text import check_text
+
+        try:
+            check_text("--title", "the title", args.title)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
     expression, values, name = _read_arguments(args, err)
 
     from .drawing import draw, step_through  # the drawing package loads only when drawing
@@ -289,10 +306,14 @@ def _save(drawing: Any, path: Path) -> None:
 
 
 def _write(action: Callable[[], Any], path: str) -> None:
+    """Run a save; any failure (full disk, a folder in the way, no renderer...) is
+    one RunError line naming ``path``. Saves are atomic: nothing partial is left."""
     try:
         action()
     except (OSError, ValueError, RuntimeError, NotImplementedError) as e:
-        raise RunError(f"cannot write {path}: {_one_line(str(e)) or type(e).__name__}"
+        root = e.__cause__ if isinstance(e.__cause__, OSError) else e  # the system's word
+        why = root.strerror if isinstance(root, OSError) and root.strerror else str(root)
+        raise RunError(f"cannot write {path}: {_one_line(why) or type(e).__name__}"
                        ) from None
 
 
@@ -418,7 +439,7 @@ def cmd_demo(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
         try:
             docs.mkdir(parents=True, exist_ok=True)
             for svg in svgs:
-                shutil.copyfile(svg, docs / svg.name)
+                atomic_write(docs / svg.name, svg.read_bytes())
                 written.append(docs / svg.name)
         except OSError as e:
             raise RunError(f"cannot copy the SVGs to {docs}: {_one_line(str(e))}") from None
@@ -463,36 +484,95 @@ def _prog() -> str:
     return argv0
 
 
+class _Output:
+    """Standard output (or error) as the commands write to it: a stream that is
+    closed, full or gone raises RunError naming it, so the user gets one line
+    and exit code 1 instead of a traceback. A broken pipe (``| head``) is let
+    through: that reader has all it wanted."""
+
+    def __init__(self, stream: TextIO | None, name: str) -> None:
+        self.stream = stream
+        self.name = name
+
+    def _fail(self, e: Exception | None) -> NoReturn:
+        why = f": {_one_line(str(e))}" if e is not None else ": it is closed"
+        raise RunError(f"cannot write to {self.name}{why}")
+
+    def write(self, text: str) -> int:
+        if self.stream is None:
+            self._fail(None)
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as e:  # ValueError: "I/O operation on closed file"
+            self._fail(e)
+
+    def flush(self) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as e:
+            self._fail(e)
+
+
+def _discard_pending(stream: TextIO | None) -> None:
+    """Point the process's real stdout at /dev/null, so the bytes a failed write
+    left in its buffer are not retried (and reported as a traceback) at exit."""
+    if stream is None or stream is not sys.stdout:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
-    """Run one command; returns the exit code (0 done, 1 run error, 2 bad input)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    out = sys.stdout if out is None else out
-    err = sys.stderr if err is None else err
-    prog = _prog()
-    if not argv or argv[0] in ("-h", "--help", "help"):
-        (out if argv else err).write(_usage_text(prog))
-        return 0 if argv else 2
-    if argv[0] == "--version":
-        from .version import __version__
+    """Run one command; returns the exit code (0 done, 1 run error, 2 bad input).
 
-        print(f"chainrule {__version__}", file=out)
-        return 0
-    command = COMMANDS.get(argv[0])
+    Errors are one line on stderr; that includes a standard output that is
+    closed, full or unwritable (exit 1)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    raw_out = sys.stdout if out is None else out
+    stdout = _Output(raw_out, "standard output")
+    err = (sys.stderr if err is None else err) or io.StringIO()  # closed stderr: no one to tell
+    prog = _prog()
+    writer: Any = stdout
     try:
+        if not argv or argv[0] in ("-h", "--help", "help"):
+            (stdout if argv else err).write(_usage_text(prog))
+            stdout.flush()
+            return 0 if argv else 2
+        if argv[0] == "--version":
+            from .version import __version__
+
+            print(f"chainrule {__version__}", file=writer)
+            stdout.flush()
+            return 0
+        command = COMMANDS.get(argv[0])
         if command is None:
             raise UsageError(f"unknown command {argv[0]!r}; the commands are "
                              f"{', '.join(COMMANDS)} (see '{prog} --help')")
-        return command[0](argv[1:], prog, out, err)
+        code = command[0](argv[1:], prog, writer, err)
+        stdout.flush()
+        return code
     except UsageError as e:
         print(f"{prog}: error: {_one_line(str(e))}", file=err)
         return 2
     except RunError as e:
+        _discard_pending(raw_out)
         print(f"{prog}: error: {_one_line(str(e))}", file=err)
         return 1
     except SystemExit as e:  # argparse's --help
         return e.code if isinstance(e.code, int) else 0
     except BrokenPipeError:  # `... -o - | head`
+        _discard_pending(raw_out)
         return 0
 
 

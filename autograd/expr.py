@@ -61,6 +61,7 @@ MAX_EXPONENT = 1024.0
 
 __all__ = ["ExpressionError", "ParsedExpression", "Function", "FUNCTIONS", "functions_of",
            "parse", "evaluate", "parse_assignment", "parse_number", "method_defaults",
+           "check_variable_name",
            "MAX_LENGTH", "MAX_NODES", "MAX_DEPTH", "MAX_EXPONENT"]
 
 
@@ -278,7 +279,7 @@ def parse(source: str, ops: Iterable[Op] = ()) -> ParsedExpression:
     name, offset, body = None, 0, source
     m = _NAME_PREFIX.match(source)
     if m:
-        name = _check_variable_name(m.group(1), "result name", functions)
+        name = check_variable_name(m.group(1), "result name", functions)
         offset, body = m.end(), source[m.end():]
     if not body.strip():
         raise ExpressionError("empty expression")
@@ -483,7 +484,7 @@ def _normalise(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
 
 
-def _check_variable_name(name: str, what: str = "variable name",
+def check_variable_name(name: str, what: str = "variable name",
                          functions: Mapping[str, Function] = FUNCTIONS) -> str:
     norm = _normalise(name)
     if not norm.isidentifier() or keyword.iskeyword(norm):
@@ -519,5 +520,5 @@ def parse_assignment(text: str) -> tuple[str, float]:
     name, eq, value = text.partition("=")
     if not eq:
         raise ExpressionError(f"expected NAME=NUMBER, got {text!r}")
-    var = _check_variable_name(name.strip())
+    var = check_variable_name(name.strip())
     return var, parse_number(value, f"value of {var}")

@@ -24,6 +24,7 @@ from . import backprop, floats, ops
 from . import op as op_module
 from .modes import NORMAL, AnomalyError, current
 from .op import Op
+from .text import check_text
 
 Number = int | float
 
@@ -38,21 +39,9 @@ def to_float(x: Any, what: str = "Value data") -> float:
     return floats.real(x, what)
 
 
-def check_label(label: Any, what: str = "Value label") -> str | None:
-    """``label`` if it is None or a str a drawing can show (no NUL, no lone
-    surrogate), else TypeError/ValueError naming ``what``."""
-    if label is None:
-        return None
-    if not isinstance(label, str):
-        raise TypeError(f"{what} must be a str or None, got {type(label).__name__}: "
-                        f"{floats.shown(label)}")
-    if "\x00" in label:
-        raise ValueError(f"{what} {floats.shown(label)} contains a NUL character")
-    try:
-        label.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(f"{what} {floats.shown(label)} contains a lone surrogate "
-                         f"(not valid Unicode text)") from None
+def check_label(label: Any) -> str | None:
+    """``label`` if it is None or text a drawing can show (see ``autograd.text``)."""
+    check_text("Value", "label", label)
     return label
 
 

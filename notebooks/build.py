@@ -37,6 +37,8 @@ HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "src"
 KERNEL_NAME = "chainrule-build"
 TIMEOUT = 120  # seconds per cell: a runaway cell fails instead of hanging CI
+#: The kernelspec as JupyterLab writes it for ipykernel's default kernel.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 _CELL = re.compile(r"^# %%(?P<kind> \[markdown\])?[ \t]*$")
 
@@ -89,10 +91,7 @@ def notebook(source: Path) -> Any:
     for k, (kind, body) in enumerate(parse(source.read_text(encoding="utf-8"), str(source))):
         make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
         nb.cells.append(make(body, id=f"{source.stem[:2]}-{k:02d}"))
-    nb.metadata = {
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-    }
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
     return nb
 
 
@@ -127,10 +126,11 @@ def _client(nb: Any, kernel: str) -> NotebookClient:
 
 
 def _tidy(nb: Any) -> None:
-    """Metadata that depends on the machine, not on the notebook, reset."""
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.metadata.get("language_info", {}).pop("version", None)
+    """The metadata JupyterLab writes when it opens the notebook (so opening it
+    does not mark it modified): the default kernel's spec and the language_info
+    its kernel reports (the Python version included: the venv's); widget state
+    dropped (a saved widget needs a live kernel anyway)."""
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.pop("widgets", None)
 
 

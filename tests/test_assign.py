@@ -86,12 +86,13 @@ def test_grad_none_clears_it_and_backward_stays_exact() -> None:
 
 
 @pytest.mark.parametrize("bad, error", [(3, TypeError), (b"x", TypeError), ("a\x00b", ValueError),
-                                        ("\ud800", ValueError), ("x\udfffy", ValueError)])
+                                        ("\ud800", ValueError), ("x\udfffy", ValueError),
+                                        ("bell\x07", ValueError), ("del\x7f", ValueError)])
 def test_labels_are_text_a_drawing_can_show(bad: Any, error: type) -> None:
-    with pytest.raises(error, match="Value label"):
+    with pytest.raises(error, match="Value: label"):
         Value(1.0, label=bad)
     v = Value(1.0, label="ok")
-    with pytest.raises(error, match="Value label"):
+    with pytest.raises(error, match="Value: label"):
         v.label = bad
     assert v.label == "ok"
     v.label = "∂f/∂u </script> & ü"

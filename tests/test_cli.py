@@ -3,18 +3,28 @@ subprocess (and the ``chainrule`` console script), in a scratch folder."""
 
 from __future__ import annotations
 
+import io
+import keyword
 import os
+import random
 import re
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import autograd
+import autograd.cli
 from autograd import Value
+from autograd.expr import FUNCTIONS
 from autograd.ops import TABLE
+
+FUNCTION_NAMES = set(FUNCTIONS)
 
 REPO = Path(__file__).resolve().parents[1]
 LECTURE = ["(u+v)*w", "u=2", "v=3", "w=4"]
@@ -142,13 +152,80 @@ def test_unwritable_output_is_exit_1(tmp_path: Path) -> None:
     assert_refused(p, "cannot write no/such/folder/f.svg", code=1)
 
 
+def test_output_onto_a_folder_is_one_line_and_leaves_the_folder(tmp_path: Path) -> None:
+    for name in ("f.svg", "f.png", "f.dot", "steps.html"):
+        (tmp_path / name).mkdir()
+    for args in (["-o", "f.svg"], ["-o", "f.png"], ["-o", "f.dot"],
+                 ["--step-through", "steps.html"]):
+        p = run(tmp_path, "draw", *LECTURE, *args)
+        assert_refused(p, f"cannot write {args[1]}: Is a directory", code=1)
+    (tmp_path / "frames").write_text("a file, not a folder")
+    p = run(tmp_path, "draw", *LECTURE, "--frames", "frames")
+    assert_refused(p, "cannot write frames", code=1)
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["f.dot", "f.png", "f.svg", "frames",
+                                                          "steps.html"]
+    assert all(not any(d.iterdir()) for d in tmp_path.iterdir() if d.is_dir())
+
+
+def _small_disk(limit: int) -> Any:
+    """In the child: files may not grow past ``limit`` bytes (RLIMIT_FSIZE), and
+    the signal for it is ignored, so a write fails with EFBIG as on a full disk."""
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize("args", [["-o", "f.svg"], ["-o", "f.png"],
+                                  ["--step-through", "f.html"],
+                                  ["--frames", "frames"]], ids=["svg", "png", "html", "frames"])
+def test_a_full_disk_leaves_no_partial_file(tmp_path: Path, args: list[str]) -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8")
+    env.pop("CHAINRULE_RENDERER", None)
+    p = subprocess.run([sys.executable, "-m", "autograd", "draw", *LECTURE, *args],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+                       preexec_fn=_small_disk(2000))
+    assert_refused(p, f"cannot write {args[1]}: File too large", code=1)
+    left = [x.name for x in tmp_path.rglob("*") if x.is_file()]
+    assert left == [], left  # no truncated file, no temporary file
+
+
+def test_a_full_or_closed_stdout_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8")
+    for argv in (["draw", *LECTURE, "-o", "-"], ["grad", *LECTURE], ["ops"]):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([sys.executable, "-m", "autograd", *argv], cwd=tmp_path,
+                               env=env, stdout=full, stderr=subprocess.PIPE, text=True,
+                               timeout=120)
+        assert p.returncode == 1, (argv, p.stderr)
+        assert p.stderr.splitlines() == ["python -m autograd: error: cannot write to standard "
+                                         "output: [Errno 28] No space left on device"], argv
+        p = subprocess.run([sys.executable, "-m", "autograd", *argv], cwd=tmp_path, env=env,
+                           stderr=subprocess.PIPE, text=True, timeout=120,
+                           preexec_fn=lambda: os.close(1))
+        assert p.returncode == 1, (argv, p.stderr)
+        assert p.stderr.splitlines() == ["python -m autograd: error: cannot write to standard "
+                                         "output: it is closed"], argv
+    p = subprocess.run(f"{sys.executable} -m autograd ops | head -1", shell=True,
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0 and p.stderr == "" and p.stdout.startswith("op ")
+
+
+def test_closed_stdout_in_process_is_a_run_error() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    out.close()
+    assert autograd.cli.main(["grad", *LECTURE], out=out, err=err) == 1
+    assert err.getvalue() == ("python -m autograd: error: cannot write to standard output: "
+                              "I/O operation on closed file\n")
+
+
 def test_step_through_html(tmp_path: Path) -> None:
     p = run(tmp_path, "draw", *LECTURE, "-o", "f.svg", "--step-through", "steps.html")
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines()[-2:] == ["wrote f.svg", "wrote steps.html"]
     html = (tmp_path / "steps.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html")
-    assert html.count("<svg") >= len(autograd.step_through(lecture_f()))
+    assert html == autograd.step_through(lecture_f()).html()
     p = run(tmp_path, "draw", *LECTURE, "--step-through", "steps.svg")
     assert_refused(p, "step-through file 'steps.svg'", ".html")
 
@@ -224,6 +301,59 @@ def test_unused_variable_is_a_warning(tmp_path: Path) -> None:
 def test_bad_values(tmp_path: Path, value: str, fragment: str) -> None:
     p = run(tmp_path, "draw", "(u+v)*w", "u=2", "v=3", value, "-o", "f.svg")
     assert_refused(p, fragment)
+    assert list(tmp_path.iterdir()) == []
+
+
+NAMES = ["</script>", "<script>alert(1)</script>", "a b", "1x", "_x", "__import__", "tanh",
+         "f.g", "x\u2028", "x\u2029", "", " ", "f=", "<!--", "\"", "'", "&amp;", "é\u0301x;",
+         "x-y", "lambda", "None", "x\ty", "\u00a0", "f\\N"]
+
+
+@pytest.mark.parametrize("payload", NAMES)
+def test_name_is_checked_like_a_variable_name(payload: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = autograd.cli.main(["draw", *LECTURE, "--name", payload, "-o", "-"], out=out, err=err)
+    assert code == 2 and out.getvalue() == "", (payload, err.getvalue())
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 1 and "--name" in lines[0], lines
+
+
+def test_name_generated_from_hostile_fragments_never_reaches_a_file(tmp_path: Path) -> None:
+    """Every --name built from markup fragments is refused before anything is written."""
+    pieces = ["<", ">", "/", "script", "\"", "'", "&", ";", "!--", "\u2028", " ", "=", "(", ")",
+              "on", "error", "x", "_", "1", "é"]
+    rng = random.Random(7)
+    refused = 0
+    for _ in range(300):
+        name = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        out, err = io.StringIO(), io.StringIO()
+        code = autograd.cli.main(["draw", *LECTURE, "--name", name, "--step-through",
+                                  str(tmp_path / "f.html")], out=out, err=err)
+        if name.isidentifier() and not name.startswith("_") and not keyword.iskeyword(name) \
+                and name not in ("u", "v", "w") and name not in FUNCTION_NAMES:
+            assert code == 0, (name, err.getvalue())
+            page = (tmp_path / "f.html").read_text(encoding="utf-8")
+            assert "--name" not in err.getvalue() and f"∂{name}/∂{name}" in page
+        else:
+            assert code == 2 and "--name" in err.getvalue(), (name, err.getvalue())
+            refused += 1
+    assert refused > 200
+
+
+def test_name_that_is_a_variable_or_title_that_cannot_be_drawn_is_refused(
+        tmp_path: Path) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "--name", "u", "-o", "f.svg")
+    assert_refused(p, "--name 'u' is also a variable of the expression")
+    for title in ("a\x01b", "\x7f"):
+        err = io.StringIO()
+        assert autograd.cli.main(["draw", *LECTURE, "--title", title], out=io.StringIO(),
+                                 err=err) == 2
+        assert "--title: the title holds the control character" in err.getvalue()
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8")
+    p = subprocess.run([sys.executable, "-m", "autograd", "draw", *LECTURE, "--title",
+                        b"bad\xff", "-o", "f.svg"], cwd=tmp_path, env=env, capture_output=True,
+                       text=True, timeout=120)  # undecodable argv: a lone surrogate in Python
+    assert_refused(p, "--title: the title holds a lone surrogate")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import struct
@@ -249,21 +250,26 @@ def test_jupyter_display_without_renderer_shows_dot_and_what_to_install(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHAINRULE_RENDERER", "none")
     d = draw(lecture_f(), "backward")
-    assert d._repr_svg_() is None
-    page = d._repr_html_()
-    assert "pip install graphviz-pure" in page and "digraph chainrule" in page
-    bundle = d._repr_mimebundle_()
-    assert "image/svg+xml" not in bundle and "pip install graphviz-pure" in bundle["text/html"]
+    data, metadata = d._repr_mimebundle_()
+    assert set(data) == {"text/plain"} and metadata == {}
+    assert "pip install graphviz-pure" in data["text/plain"]
+    assert "digraph chainrule" in data["text/plain"]
     with pytest.raises(NoRendererError, match="pip install graphviz-pure"):
         d.svg()
     assert d.source.startswith("digraph chainrule {")
 
 
-def test_jupyter_display_with_renderer_gives_svg() -> None:
+def test_jupyter_display_is_one_svg_and_one_png_never_html() -> None:
+    """One display path: no _repr_svg_/_repr_html_ (IPython would store each
+    picture twice), and no HTML, which untrusted notebooks strip to text."""
     d = draw(lecture_f())
-    assert d._repr_svg_() is not None and "<svg" in d._repr_svg_()  # type: ignore[operator]
-    assert d._repr_html_().startswith('<div class="chainrule-drawing"><svg')
-    assert "image/svg+xml" in d._repr_mimebundle_()
+    assert not hasattr(d, "_repr_svg_") and not hasattr(d, "_repr_html_")
+    data, metadata = d._repr_mimebundle_()
+    assert set(data) == {"text/plain", "image/svg+xml", "image/png"}
+    svg_root(data["image/svg+xml"])
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    width = metadata["image/png"]["width"]
+    assert 100 < width <= 800 and "unconfined" not in metadata["image/png"]
 
 
 def test_failing_renderer_never_raises_in_jupyter(tmp_path: Path,
@@ -275,7 +281,8 @@ def test_failing_renderer_never_raises_in_jupyter(tmp_path: Path,
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
     monkeypatch.setenv("CHAINRULE_RENDERER", "dot")
     d = Drawing(draw(lecture_f()).source, renderer="dot")
-    page = d._repr_html_()
+    data, _ = d._repr_mimebundle_()
+    page = data["text/plain"]
     assert "rendering failed" in page and "boom" in page and "digraph" in page
     with pytest.raises(RenderError, match="exit 3"):
         d.svg()
@@ -342,3 +349,28 @@ def test_forward_and_backward_views_put_every_node_in_the_same_place() -> None:
         fwd = _node_boxes(draw(root, "forward").svg())
         bwd = _node_boxes(draw(root, "backward").svg())
         assert len(fwd) >= 4 and fwd == bwd
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".dot"])
+def test_a_failed_save_keeps_the_old_file_and_leaves_no_partial_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """A full disk at the last moment (fsync fails): an OSError naming the file,
+    the previous file untouched, no temporary file left behind."""
+    import errno
+
+    import autograd.files
+
+    target = tmp_path / f"f{suffix}"
+    target.write_bytes(b"previous drawing")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(autograd.files.os, "fsync", full)
+    with pytest.raises(OSError, match=f"cannot write '.*f\\{suffix}': No space left"):
+        draw(lecture_f()).save(target)
+    assert target.read_bytes() == b"previous drawing"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+    monkeypatch.undo()
+    draw(lecture_f()).save(target)
+    assert target.read_bytes() != b"previous drawing"

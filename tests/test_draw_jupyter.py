@@ -1,12 +1,13 @@
 """Drawings and step-throughs displayed by a real Jupyter kernel (nbclient + ipykernel).
 
-A cell that just says ``draw(f)`` shows the picture; ``step_through(f)`` shows
-the HTML player; with no renderer the cell still succeeds and shows DOT text
-and what to install.
+A cell that just says ``draw(f)`` shows the picture (SVG and PNG, no HTML);
+``step_through(f)`` shows the HTML player; with no renderer the cell still
+succeeds and shows DOT text and what to install.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
@@ -68,14 +69,22 @@ def _data(cell: Any) -> dict[str, Any]:
     return dict(results[0]["data"])
 
 
-def test_a_cell_with_draw_shows_the_svg(executed: list[Any]) -> None:
-    data = _data(executed[1])
+def test_a_cell_with_draw_shows_svg_and_png_once_each(executed: list[Any]) -> None:
+    cell = executed[1]
+    data = _data(cell)
+    assert set(data) == {"text/plain", "image/svg+xml", "image/png"}  # no HTML copy
     assert "<svg" in data["image/svg+xml"] and 'id="v4"' in data["image/svg+xml"]
+    assert base64.b64decode(data["image/png"])[:4] == b"\x89PNG"
+    result = next(o for o in cell.outputs if o.output_type == "execute_result")
+    assert result.metadata["image/png"]["width"] > 100
 
 
 def test_step_through_shows_the_html_player(executed: list[Any]) -> None:
-    page = _data(executed[2])["text/html"]
-    assert 'class="cr-player"' in page and page.count('class="cr-frame"') == 3
+    data = _data(executed[2])
+    assert set(data) == {"text/html", "text/plain"}
+    page = data["text/html"]
+    assert 'class="cr-player"' in page and page.count('class="cr-frame"') == 1
+    assert "run the cell (or trust the notebook) to step through" in page
     assert "<script>" in page
 
 
@@ -85,8 +94,8 @@ def test_widget_is_an_ipywidgets_view(executed: list[Any]) -> None:
 
 def test_without_renderer_the_cell_shows_dot_and_the_install_line(executed: list[Any]) -> None:
     data = _data(executed[4])
-    assert "image/svg+xml" not in data
-    assert "pip install graphviz-pure" in data["text/html"]
-    assert "digraph chainrule" in data["text/html"]
+    assert set(data) == {"text/plain"}
+    assert "pip install graphviz-pure" in data["text/plain"]
+    assert "digraph chainrule" in data["text/plain"]
     player = _data(executed[5])["text/html"]
     assert "pip install graphviz-pure" in player and "digraph chainrule" in player

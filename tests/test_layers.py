@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: floor -> modules of autograd (dotted, relative to the package).
 FLOORS: list[set[str]] = [
-    {"floats", "modes", "files", "syntax", "version"},
+    {"floats", "modes", "files", "syntax", "version", "text"},
     {"op"},
     {"ops", "backprop", "fused"},
     {"value"},

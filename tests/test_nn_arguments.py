@@ -34,8 +34,8 @@ def examples(k: float) -> settings:
     lambda: nn.Neuron(2, "nope"),
 ])
 def test_unknown_activation_names_list_the_accepted_ones(make: Any) -> None:
-    with pytest.raises(ValueError,
-                       match=r"unknown activation 'nope'; accepted: .*relu, .*prelu, rrelu, identity"):
+    accepted = r"unknown activation 'nope'; accepted: .*relu, .*prelu, rrelu, identity"
+    with pytest.raises(ValueError, match=accepted):
         make()
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,39 +153,78 @@ def test_save_frames_writes_one_file_per_frame(tmp_path: Path) -> None:
         s.save_frames(tmp_path, fmt="gif")
 
 
+def player_data(page: str) -> dict[str, Any]:
+    """The JSON the player's script reads (frames 1..n as base64 SVG, captions...)."""
+    m = re.search(r'<script type="application/json" class="cr-data">(.*?)</script>', page,
+                  re.S)
+    assert m is not None
+    data: dict[str, Any] = json.loads(m.group(1))
+    return data
+
+
+def frame_zero(page: str) -> str:
+    m = re.search(r'<img[^>]* src="data:image/svg\+xml;base64,([^"]+)"', page)
+    assert m is not None
+    return base64.b64decode(m.group(1)).decode("utf-8")
+
+
 def test_save_html_is_self_contained_with_frame_zero_visible(tmp_path: Path) -> None:
     s = step_through(lecture_f())
     path = s.save_html(tmp_path / "f.html")
     page = path.read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and page.count('class="cr-frame"') == 3
-    assert '<div class="cr-frame" data-frame="0" data-active=""><svg' in page
-    assert page.count('style="display:none"') == 2
+    assert page.startswith("<!DOCTYPE html>") and page.count('class="cr-frame"') == 1
+    assert frame_zero(page) == s[0].svg()  # frame 0 is a picture without JavaScript
+    data = player_data(page)
+    assert [base64.b64decode(f).decode("utf-8") for f in data["frames"]] == \
+        [s[1].svg(), s[2].svg()]
+    assert data["captions"] == s.captions and data["active"] == ["", "op4", "op3"]
+    assert "turn on JavaScript to step through" in page
+    assert " id=" not in page.split("<script>")[0].split("<svg")[0]  # no id to share
     assert "http://" not in page.replace("http://www.w3.org", "")  # nothing fetched
     assert "https://" not in page
     assert page == s.html()  # the same player as in Jupyter, around a page
-    assert s._repr_html_() in page
+    bundle = s._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}
+    assert bundle["text/html"] in page.replace("turn on JavaScript",
+                                               "run the cell (or trust the notebook)")
+    assert not hasattr(s, "_repr_html_")
+
+
+def test_a_failed_save_leaves_no_file(tmp_path: Path) -> None:
+    s = step_through(lecture_f())
+    folder = tmp_path / "player.html"
+    folder.mkdir()
+    with pytest.raises(OSError, match="player.html"):
+        s.save_html(folder)
+    assert folder.is_dir() and list(tmp_path.iterdir()) == [folder]
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x")
+    with pytest.raises(OSError, match="not_a_folder"):
+        s.save_frames(blocker)
 
 
 def test_player_without_renderer_shows_dot_text(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHAINRULE_RENDERER", "none")
     s = step_through(lecture_f())
-    page = s._repr_html_()
+    page = s._repr_mimebundle_()["text/html"]
     assert "pip install graphviz-pure" in page and page.count("digraph chainrule") == 3
+    assert player_data(page)["kind"] == "dot"
 
 
 def test_widget_play_and_slider_show_each_frame() -> None:
     ipywidgets = pytest.importorskip("ipywidgets", reason="ipywidgets is in the test extra")
     s = step_through(lecture_f())
     w = s.widget()
-    assert isinstance(w, ipywidgets.VBox)
+    assert isinstance(w, ipywidgets.VBox) and w.layout.width == "100%"
     bar, caption, picture = w.children
     play, slider = bar.children
     assert isinstance(play, ipywidgets.Play) and play.max == slider.max == 2
-    assert 'id="v4"' in picture.value and "seed" in caption.value
+    assert frame_zero(picture.value) == s[0].svg()
+    assert "max-width:100%" in picture.value and "seed" in caption.value
     slider.value = 2
     assert "Step 2 of 2" in caption.value
-    assert picture.value.startswith("<svg") and picture.value != s[0].svg()
-    assert "grad 4" in picture.value
+    shown = frame_zero(picture.value)
+    assert shown == s[2].svg() and "grad 4" in shown
 
 
 def test_bad_input() -> None:
@@ -200,3 +242,29 @@ def test_bad_input() -> None:
     leaf = Value(1.0, label="a")
     s = step_through(leaf)  # a lone leaf: just the seed
     assert len(s) == 1 and grad_of(s[0].source, "a") == "grad 1"
+
+
+def test_save_frames_on_a_full_disk_leaves_whole_frames_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import threading
+
+    import autograd.files
+
+    real_fsync, calls, lock = autograd.files.os.fsync, [0], threading.Lock()
+
+    def second_fails(fd: int) -> None:
+        with lock:
+            calls[0] += 1
+            if calls[0] == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(autograd.files.os, "fsync", second_fails)
+    s = step_through(lecture_f())
+    with pytest.raises(OSError, match=r"cannot write '.*frame_00\d\.svg': No space left"):
+        s.save_frames(tmp_path / "frames")
+    left = sorted((tmp_path / "frames").iterdir())
+    assert len(left) == 2 and all(p.name.startswith("frame_") for p in left)  # no .tmp
+    for p in left:
+        ET.fromstring(p.read_bytes())  # each one whole

@@ -4,7 +4,8 @@
 Modules: ``graph`` (what is drawn: uses, local derivatives, gradients,
 neurons), ``dot`` (the DOT text), ``style`` (colours, fonts, numbers),
 ``render`` (dot / graphviz-pure / none), ``drawing`` (``draw``, ``Drawing``),
-``stepper`` (``step_through``, ``Stepper``, the HTML player).
+``stepper`` (``step_through``, ``Stepper``), ``display`` (Jupyter display, the HTML
+player and escaping: everything that reaches a browser).
 """
 
 from .drawing import Drawing, draw

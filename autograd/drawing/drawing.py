@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_write
+from ..text import check_text
+from .display import drawing_bundle
 from .dot import DIRECTIONS, DotWriter
 from .graph import plan, read
 from .render import INSTALL_HINT, RenderError, find_renderer, render
@@ -18,18 +20,13 @@ SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".
                   ".jpg": "jpeg", ".jpeg": "jpeg"}
 
 
-def svg_body(svg: str) -> str:
-    """An SVG document without its XML prolog, ready to sit inside HTML."""
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
-
-
 class Drawing:
     """A drawn graph: DOT text (``.source``) and its renderings.
 
     ``svg()``/``png()`` use the best renderer found (see ``autograd.drawing.render``);
-    in Jupyter it displays itself and never raises: without a renderer it shows
-    the DOT text and what to install."""
+    in Jupyter it displays itself as an SVG and a PNG (see
+    :mod:`autograd.drawing.display`) and never raises: without a renderer it
+    shows the DOT text and what to install."""
 
     def __init__(self, source: str, notes: tuple[str, ...] = (), renderer: str | None = None
                  ) -> None:
@@ -61,7 +58,11 @@ class Drawing:
 
     def save(self, path: str | Path) -> Path:
         """Write the drawing; the format comes from the suffix (.svg .png .pdf .dot .gv
-        .jpg); a format the renderer cannot make raises RenderError saying so."""
+        .jpg); a format the renderer cannot make raises RenderError saying so.
+
+        The file is written whole or not at all (a temporary file in the same
+        folder, renamed): on failure an OSError names ``path`` and no partial
+        file is left."""
         path = Path(path)
         fmt = SUFFIX_FORMATS.get(path.suffix.lower())
         if fmt is None:
@@ -69,44 +70,23 @@ class Drawing:
                              f"suffix {path.suffix!r}; use one of "
                              f"{', '.join(SUFFIX_FORMATS)}")
         if fmt == "dot":
-            path.write_text(self.source, encoding="utf-8")
+            data: bytes | str = self.source
         elif fmt == "svg":
-            path.write_text(self.svg(), encoding="utf-8")
+            data = self.svg()
         else:
             dpi = 144 if fmt in ("png", "jpeg") else None
-            path.write_bytes(render(self.source, fmt, self.renderer, dpi=dpi))
-        return path
+            data = render(self.source, fmt, self.renderer, dpi=dpi)
+        return atomic_write(path, data)
 
     # -- Jupyter -------------------------------------------------------------------
-    def _fallback_html(self, why: str) -> str:
-        return (f'<div class="chainrule-drawing"><p><b>chainrule</b>: {html.escape(why)}</p>'
-                f"<pre>{html.escape(self.source)}</pre></div>")
-
-    def _repr_svg_(self) -> str | None:
-        try:
-            return self.svg()
-        except Exception:  # never raise in a notebook: _repr_html_ explains
-            return None
-
-    def _repr_html_(self) -> str:
-        try:
-            return f'<div class="chainrule-drawing">{svg_body(self.svg())}</div>'
-        except Exception as e:
-            return self._fallback_html(_why(e))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        bundle = {"text/plain": repr(self)}
-        try:
-            svg = self.svg()
-        except Exception as e:
-            bundle["text/html"] = self._fallback_html(_why(e))
-            bundle["text/plain"] = f"{repr(self)}\n{_why(e)}\n{self.source}"
-            return bundle
-        bundle["image/svg+xml"] = svg
-        return bundle
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None
+                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """SVG and PNG (see :mod:`autograd.drawing.display`); text when it cannot render."""
+        return drawing_bundle(self)
 
 
-def _why(e: Exception) -> str:
+def why_no_picture(e: Exception) -> str:
+    """One line on why a drawing shows as DOT text instead of a picture."""
     if isinstance(e, RenderError) and find_renderer_safe() is None:
         return ("no Graphviz renderer found, showing the DOT text. To see the picture: "
                 + INSTALL_HINT)
@@ -149,6 +129,8 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
       ``layers``: also box the neurons of each layer together.
     - ``edge_labels``: numbers on the edges; None (auto) leaves them out past
       120 edges.
+    - ``title``: a line of text above the graph (a str; NUL, other control
+      characters but tab and newline, and lone surrogates are refused).
     - ``style``: colours, fonts and number format (:class:`Style`).
     - ``renderer``: ``"dot"``, ``"graphviz-pure"`` or ``"none"`` (default: the best found).
     """
@@ -156,6 +138,7 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
         raise ValueError(f"draw: direction must be one of {', '.join(map(repr, DIRECTIONS))}, "
                          f"got {direction!r}")
     check_options("draw", style, renderer)
+    check_text("draw", "title", title)
     t = read(root, "draw")
     p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
     s = style or default_style()

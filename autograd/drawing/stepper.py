@@ -15,17 +15,16 @@ put while the numbers appear.
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_write
+from .display import check_text, data_url, display_size, markup, player_html, stepper_bundle
 from .dot import DotWriter, Progress
-from .drawing import DEFAULT_MAX_NODES, Drawing, check_options, svg_body
+from .drawing import DEFAULT_MAX_NODES, Drawing, check_options
 from .graph import Scene, plan, read
 from .render import INSTALL_HINT, RenderError, find_renderer
 from .style import Style, default_style
@@ -37,7 +36,8 @@ DEFAULT_MAX_STEPS = 400
 
 class Stepper:
     """The frames of one backward pass: ``len``, indexing, iteration (Drawings),
-    ``save_html``, ``save_frames``, ``widget()`` and a Jupyter player."""
+    ``save_html``, ``save_frames``, ``widget()`` and a Jupyter player (the HTML
+    player of :mod:`autograd.drawing.display`)."""
 
     def __init__(self, t: Scene, drawings: list[Drawing], captions: list[str],
                  active: list[str | None]) -> None:
@@ -66,12 +66,19 @@ class Stepper:
 
     # -- files ---------------------------------------------------------------------
     def save_frames(self, folder: str | Path, fmt: str = "svg") -> list[Path]:
-        """One file per frame, ``frame_000.svg`` ...; ``fmt`` is svg, png or dot."""
+        """One file per frame, ``frame_000.svg`` ...; ``fmt`` is svg, png or dot.
+
+        Each file is written whole or not at all (see ``Drawing.save``); on a
+        failure an OSError names the file, and no partial frame is left."""
         if fmt not in FRAME_FORMATS:
             raise ValueError(f"save_frames: fmt must be one of {', '.join(FRAME_FORMATS)}, "
                              f"got {fmt!r}")
         out = Path(folder)
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OSError(e.errno, f"cannot create the folder {str(out)!r}: "
+                                   f"{e.strerror or e}") from e
         width = max(3, len(str(len(self) - 1)))
         paths = [out / f"frame_{k:0{width}d}.{fmt}" for k in range(len(self))]
         workers = max(1, min(4, os.cpu_count() or 1, len(self.frames)))
@@ -80,55 +87,73 @@ class Stepper:
         return paths
 
     def html(self, standalone: bool = True) -> str:
-        """A self-contained HTML player (previous / next / play, arrow keys);
-        frame 0 shows without JavaScript. Without a renderer it shows DOT text."""
+        """A self-contained HTML player (previous / next / play, arrow keys, a click
+        on the picture for full size); frame 0 and a line on how to step through
+        show without JavaScript. Without a renderer it shows DOT text. Every
+        label and caption is escaped: the page runs no code from the graph."""
         try:
-            bodies = [svg_body(svg) for svg in self.svgs()]
-            note = ""
+            frames, kind, note = self.svgs(), "svg", ""
         except RenderError as e:
-            bodies = [f"<pre>{html.escape(f.source)}</pre>" for f in self.frames]
-            none = _no_renderer()
+            frames, kind = [f.source for f in self.frames], "dot"
             note = (f"no Graphviz renderer found, showing DOT text; to see pictures: "
-                    f"{INSTALL_HINT}" if none else f"rendering failed: {e}")
-        return player_html(bodies, self.captions, self.active, note, standalone)
+                    f"{INSTALL_HINT}" if _no_renderer() else f"rendering failed: {e}")
+        return player_html(frames, kind, self.captions, self.active, note=note,
+                           standalone=standalone)
 
     def save_html(self, path: str | Path) -> Path:
-        """Write the HTML player (one self-contained file, e.g. for slides)."""
-        path = Path(path)
-        path.write_text(self.html(standalone=True), encoding="utf-8")
-        return path
+        """Write the HTML player (one self-contained file, e.g. for slides), whole
+        or not at all (an OSError names ``path`` on failure)."""
+        return atomic_write(path, self.html(standalone=True))
 
-    def _repr_html_(self) -> str:
-        try:
-            return self.html(standalone=False)
-        except Exception as e:  # never raise in a notebook
-            return f"<pre>chainrule step_through: {html.escape(repr(e))}</pre>"
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """The HTML player (see :mod:`autograd.drawing.display`)."""
+        return stepper_bundle(self)
 
     def widget(self) -> Any:
-        """An ipywidgets player: Play button and slider linked to the frame shown."""
+        """An ipywidgets player: Play button and slider linked to the frame shown.
+
+        It needs a live kernel: a saved notebook reopened later, or converted
+        with nbconvert, shows "Error displaying widget" or ``VBox(...)`` in its
+        place. To keep a player in a saved notebook or an HTML export, display
+        the Stepper itself (the HTML player)."""
         try:
             import ipywidgets as widgets  # type: ignore[import-untyped]
         except ImportError:
             raise ImportError("Stepper.widget() needs ipywidgets: pip install ipywidgets "
                               "(or pip install 'chainrule[jupyter]')") from None
         try:
-            bodies = [svg_body(svg) for svg in self.svgs()]
+            pictures = [_fitted_img(svg) for svg in self.svgs()]
         except RenderError:
-            bodies = [f"<pre>{html.escape(f.source)}</pre>" for f in self.frames]
-        n = len(bodies) - 1
+            pictures = [f"<pre>{markup(f.source)}</pre>" for f in self.frames]
+        n = len(pictures) - 1
         play = widgets.Play(value=0, min=0, max=n, step=1, interval=1200, description="play")
-        slider = widgets.IntSlider(value=0, min=0, max=n, step=1, description="frame")
+        slider = widgets.IntSlider(value=0, min=0, max=n, step=1, description="frame",
+                                   layout=widgets.Layout(flex="1 1 auto", min_width="8em"))
         widgets.jslink((play, "value"), (slider, "value"))
-        caption = widgets.HTML(value=html.escape(self.captions[0]))
-        picture = widgets.HTML(value=bodies[0])
+        # the cell's width, margins included (ipywidgets' default 2 px margins would
+        # push a 100 %-wide child out of the cell)
+        fill = widgets.Layout(width="100%", max_width="100%", margin="0")
+        caption = widgets.HTML(value=markup(self.captions[0]), layout=fill)
+        picture = widgets.HTML(value=pictures[0],
+                               layout=widgets.Layout(width="100%", max_width="100%", margin="0",
+                                                     overflow="auto"))
 
         def show(change: dict[str, Any]) -> None:
             k = change["new"]
-            picture.value = bodies[k]
-            caption.value = html.escape(self.captions[k])
+            picture.value = pictures[k]
+            caption.value = markup(self.captions[k])
 
         slider.observe(show, names="value")
-        return widgets.VBox([widgets.HBox([play, slider]), caption, picture])
+        return widgets.VBox([widgets.HBox([play, slider], layout=fill), caption, picture],
+                            layout=fill)
+
+
+def _fitted_img(svg: str) -> str:
+    """An SVG frame as an ``<img>`` that shrinks to the cell, not below MIN_SCALE."""
+    size = display_size(svg)
+    width = f' width="{size.width}"' if size is not None else ""
+    fit = "max-width:none" if size is not None and size.scroll else "max-width:100%"
+    return f'<img{width} style="{fit};height:auto" src="{data_url(svg)}">'
 
 
 def _no_renderer() -> bool:
@@ -156,6 +181,9 @@ def step_through(root: Any, *, style: Style | None = None,
     s = style or default_style()
     moments = [Progress(k) for k in range(len(t.steps) + 1)]
     captions = [_caption(t, k, s) for k in range(len(moments))]
+    for k, caption in enumerate(captions):  # labels reach them: refuse what cannot be shown
+        check_text("step_through", f"caption {k} (made from the labels)", caption,
+                   optional=False)
     widths: dict[str, int] = {}
     for m in moments:  # measure every frame, then fix each cell at its widest
         w = DotWriter(t, p, s, "backward", m)
@@ -216,85 +244,3 @@ def _caption(t: Scene, k: int, s: Style) -> str:
     what = op.label() if op.label() == op.name else f"{op.label()} ({op.name})"
     return (f"Step {k} of {len(t.steps)}: through {what} of "
             f"{_name(t, i, s)}: " + "; ".join(parts) + ".")
-
-
-_PLAYER_CSS = """
-.cr-player{font-family:Helvetica,Arial,sans-serif;max-width:100%}
-.cr-player .cr-bar{display:flex;gap:.5em;align-items:center;margin:.3em 0}
-.cr-player button{font-size:1em;padding:.2em .8em;cursor:pointer}
-.cr-player .cr-caption{margin:.3em 0;min-height:2.6em}
-.cr-player .cr-frame svg{max-width:100%;height:auto}
-.cr-player .cr-note{color:#8a4b00}
-"""
-
-_PLAYER_JS = """
-(function(){
-  var root = document.getElementById(%(pid)s);
-  if (!root || root.dataset.ready) return;
-  root.dataset.ready = "1";
-  var frames = root.querySelectorAll(".cr-frame");
-  var captions = %(captions)s;
-  var caption = root.querySelector(".cr-caption");
-  var counter = root.querySelector(".cr-counter");
-  var playBtn = root.querySelector(".cr-play");
-  var k = 0, timer = null;
-  function show(i){
-    k = Math.max(0, Math.min(frames.length - 1, i));
-    for (var j = 0; j < frames.length; j++) frames[j].style.display = (j === k) ? "" : "none";
-    caption.textContent = captions[k];
-    counter.textContent = "frame " + k + " / " + (frames.length - 1);
-    root.dataset.frame = String(k);
-  }
-  function stop(){
-    if (timer) { clearInterval(timer); timer = null; playBtn.textContent = "play"; }
-  }
-  root.querySelector(".cr-prev").addEventListener("click", function(){ stop(); show(k - 1); });
-  root.querySelector(".cr-next").addEventListener("click", function(){ stop(); show(k + 1); });
-  playBtn.addEventListener("click", function(){
-    if (timer) { stop(); return; }
-    if (k === frames.length - 1) show(0);
-    playBtn.textContent = "pause";
-    timer = setInterval(function(){
-      show(k + 1);
-      if (k >= frames.length - 1) stop();
-    }, 1200);
-  });
-  root.addEventListener("keydown", function(e){
-    if (e.key === "ArrowRight") { stop(); show(k + 1); e.preventDefault(); }
-    if (e.key === "ArrowLeft") { stop(); show(k - 1); e.preventDefault(); }
-  });
-  root.querySelector(".cr-bar").style.visibility = "visible";
-  show(0);
-})();
-"""
-
-
-def player_html(bodies: list[str], captions: list[str], active: list[str | None],
-                note: str = "", standalone: bool = True) -> str:
-    """The HTML player around pre-rendered frames (SVG or ``<pre>`` DOT)."""
-    digest = hashlib.sha256("\0".join(bodies).encode("utf-8")).hexdigest()[:12]
-    pid = f"cr-player-{digest}"
-    frames = []
-    for k, body in enumerate(bodies):
-        hidden = "" if k == 0 else ' style="display:none"'
-        frames.append(f'<div class="cr-frame" data-frame="{k}" data-active="{active[k] or ""}"'
-                      f"{hidden}>{body}</div>")
-    note_html = f'<p class="cr-note">{html.escape(note)}</p>' if note else ""
-    script = _PLAYER_JS % {"pid": json.dumps(pid),
-                           "captions": json.dumps(captions, ensure_ascii=False)}
-    widget = (
-        f'<div class="cr-player" id="{pid}" tabindex="0" data-frame="0">'
-        f"<style>{_PLAYER_CSS}</style>{note_html}"
-        f'<div class="cr-bar" style="visibility:hidden">'
-        f'<button type="button" class="cr-prev" title="previous (←)">◀ previous</button>'
-        f'<button type="button" class="cr-play" title="play">play</button>'
-        f'<button type="button" class="cr-next" title="next (→)">next ▶</button>'
-        f'<span class="cr-counter">frame 0 / {len(bodies) - 1}</span></div>'
-        f'<div class="cr-caption">{html.escape(captions[0])}</div>'
-        + "".join(frames) + f"<script>{script}</script></div>"
-    )
-    if not standalone:
-        return widget
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<title>chainrule: backprop step by step</title></head><body>"
-            + widget + "</body></html>\n")
