@@ -8,6 +8,7 @@ backward pass), ``functional`` (``grad``), ``functions`` (several inputs).
 from .backprop import topological_order
 from .check import GradcheckError, KinkWarning, gradcheck, gradgradcheck
 from .drawing import Drawing, Stepper, draw, step_through
+from .drawing.interop import draw_dot
 from .functional import grad
 from .functions import (
     dot,
@@ -31,6 +32,6 @@ __all__ = [
     "Value", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
     "logsumexp", "softmax", "log_softmax", "prelu", "topological_order",
-    "draw", "step_through", "Drawing", "Stepper",
+    "draw", "step_through", "Drawing", "Stepper", "draw_dot",
     "gradcheck", "gradgradcheck", "GradcheckError", "KinkWarning",
 ]

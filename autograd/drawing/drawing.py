@@ -77,6 +77,16 @@ class Drawing:
             path.write_bytes(render(self.source, fmt, self.renderer, dpi=dpi))
         return path
 
+    def to_graphviz(self, **options: Any) -> Any:
+        """The same DOT as a ``graphviz.Source`` (the ``graphviz`` package), laid out
+        by this drawing's renderer, so ``.render()``, ``.pipe()``, ``.view()`` and
+        notebook display work with pip alone; ``options`` go to ``graphviz.Source``
+        (``format``, ``engine``, ``filename``...). What still needs Graphviz: see
+        ``autograd.drawing.graphviz_objects``."""
+        from .interop import to_graphviz
+
+        return to_graphviz(self.source, self.renderer, **options)
+
     # -- Jupyter -------------------------------------------------------------------
     def _fallback_html(self, why: str) -> str:
         return (f'<div class="chainrule-drawing"><p><b>chainrule</b>: {html.escape(why)}</p>'
