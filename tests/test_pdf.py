@@ -209,7 +209,9 @@ def test_prepare_svg_sets_points_and_known_font_families() -> None:
            '<rect width="3pt"/></svg>')
     out = prepare_svg(svg)
     assert '<svg width="711" height="134" viewBox="0 0 711 134">' in out
-    assert 'font-family="Helvetica,sans-serif"' in out
-    assert 'font-family="Times,serif"' in out
-    assert 'font-family="My Font,sans-serif"' in out
+    assert 'font-family="Helvetica,Liberation Sans,Arial,Nimbus Sans,TeX Gyre Heros,' \
+           'sans-serif"' in out  # lower-case generic, last; fonts with Helvetica's widths
+    assert 'font-family="Times,Liberation Serif,Times New Roman,Nimbus Roman,' \
+           'TeX Gyre Termes,serif"' in out
+    assert 'font-family="My Font,sans-serif"' in out  # never a list the converter cannot use
     assert '<rect width="3pt"/>' in out  # only the root element's size changes

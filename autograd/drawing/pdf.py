@@ -17,7 +17,10 @@ Two things of Graphviz's SVG are adjusted first, both on our own output:
 - font families: Graphviz writes ``Helvetica,sans-Serif``; the converter knows
   only the lower-case generic names, and drops text whose families it cannot
   find, so generic names are lower-cased and a list without one gets
-  ``sans-serif`` at its end.
+  ``sans-serif`` at its end. Graphviz's PostScript names also get the fonts
+  made with the same widths (Times: Liberation Serif, Times New Roman...), so a
+  system that has one uses it; text in Times or Courier on a system with none
+  of them falls back to its serif or monospace font, whose widths may differ.
 """
 
 from __future__ import annotations
@@ -31,6 +34,16 @@ PDF_EXTRA_HINT = ('pip install "chainrule[pdf]" (SVG to PDF with pip alone), or 
                   "Graphviz so that `dot` is on PATH (e.g. apt-get install graphviz)")
 
 _GENERIC = ("serif", "sans-serif", "monospace", "cursive", "fantasy")
+#: Fonts with the widths of Graphviz's PostScript fonts (those it measures text with).
+_SAME_WIDTHS = {
+    "helvetica": ("Liberation Sans", "Arial", "Nimbus Sans", "TeX Gyre Heros"),
+    "arial": ("Liberation Sans", "Helvetica", "Nimbus Sans"),
+    "times": ("Liberation Serif", "Times New Roman", "Nimbus Roman", "TeX Gyre Termes"),
+    "times-roman": ("Times", "Liberation Serif", "Times New Roman", "Nimbus Roman"),
+    "times new roman": ("Liberation Serif", "Times", "Nimbus Roman"),
+    "courier": ("Liberation Mono", "Courier New", "Nimbus Mono PS", "TeX Gyre Cursor"),
+    "courier new": ("Liberation Mono", "Courier", "Nimbus Mono PS"),
+}
 _SVG_TAG = re.compile(r"<svg\b[^>]*>")
 _PT_SIZE = re.compile(r'\b(width|height)="([0-9.]+)pt"')
 _FONT_FAMILY = re.compile(r'font-family="([^"]*)"')
@@ -46,10 +59,14 @@ def converter_available() -> bool:
 
 
 def _families(match: re.Match[str]) -> str:
-    names = [name.strip() for name in match.group(1).split(",") if name.strip()]
-    names = [name.lower() if name.lower() in _GENERIC else name for name in names]
-    if not any(name in _GENERIC for name in names):
-        names.append("sans-serif")
+    names: list[str] = []
+    for name in (n.strip() for n in match.group(1).split(",")):
+        if not name or name in names:
+            continue
+        names.append(name.lower() if name.lower() in _GENERIC else name)
+        names += [n for n in _SAME_WIDTHS.get(name.lower(), ()) if n not in names]
+    generic = [n for n in names if n in _GENERIC]
+    names = [n for n in names if n not in _GENERIC] + (generic or ["sans-serif"])
     return f'font-family="{",".join(names)}"'
 
 
