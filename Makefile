@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test check demo bench lint typecheck clean chromium torch pythons
+.PHONY: test check demo bench lint typecheck clean chromium torch pythons poppler
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: lint typecheck chromium torch
+test: lint typecheck chromium torch poppler
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory pythons
 
@@ -95,6 +95,30 @@ chromium:
 	  echo "!!! chromium is NOT installed and cannot be (not root, or no apt-get):     !!!"; \
 	  echo "!!! the step-through player will NOT be tested in a browser (test skipped). !!!"; \
 	  echo "!!! Install it: sudo apt-get install chromium                               !!!"; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
+
+# Debian's poppler-utils (pdftoppm, pdftotext, pdffonts), for the PDF tests
+# (tests/test_pdf.py: the PDF rendered back to PNG, its text and its fonts).
+# Installed non-interactively when missing and root (as in CI); otherwise a
+# loud warning, and those checks are skipped.
+poppler:
+	@if command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
+	    && command -v pdffonts >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "make: installing Debian's poppler-utils (apt-get) for the PDF tests"; \
+	  ok=; for attempt in 1 2 3; do \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      poppler-utils >/dev/null && { ok=1; break; }; \
+	    echo "make: apt-get install poppler-utils failed (attempt $$attempt of 3)"; sleep 10; \
+	  done; \
+	  [ -n "$$ok" ] || { echo "make: apt-get install poppler-utils FAILED"; exit 1; }; \
+	else \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!!! poppler-utils is NOT installed and cannot be (not root, or no apt-get): !!!"; \
+	  echo "!!! PDFs will NOT be rendered back and read (pdftoppm, pdftotext, pdffonts  !!!"; \
+	  echo "!!! checks skipped).  Install it: sudo apt-get install poppler-utils        !!!"; \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
 

@@ -8,6 +8,7 @@ backward pass), ``functional`` (``grad``), ``functions`` (several inputs).
 from .backprop import topological_order
 from .check import GradcheckError, KinkWarning, gradcheck, gradgradcheck
 from .drawing import Drawing, Stepper, draw, step_through
+from .drawing.interop import draw_dot
 from .functional import grad
 from .functions import (
     activation_op,
@@ -35,6 +36,6 @@ __all__ = [
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
     "logsumexp", "softmax", "log_softmax", "prelu", "topological_order", "neurons",
     "activation_op", "fuse",
-    "draw", "step_through", "Drawing", "Stepper",
+    "draw", "step_through", "Drawing", "Stepper", "draw_dot",
     "gradcheck", "gradgradcheck", "GradcheckError", "KinkWarning", "to_sympy",
 ]

@@ -46,7 +46,8 @@ from .value import Value
 
 DRAW_SUFFIXES = tuple(SUFFIX_FORMATS)
 """Output formats of ``draw -o``: those of ``Drawing.save``, chosen by the
-file's suffix (.pdf needs a renderer that can write PDF)."""
+file's suffix (.pdf: Graphviz's dot, or graphviz-pure's SVG converted by the
+``pdf`` extra)."""
 HTML_SUFFIXES = (".html", ".htm")
 DEMO_EXPRESSION = "f = (u+v)*w"
 DEMO_VALUES = {"u": 2.0, "v": 3.0, "w": 4.0}
@@ -119,7 +120,8 @@ nodes, {depth} levels of nesting, constant exponents up to ±{exponent:g}.
 Every variable needs a value NAME=NUMBER (2, -0.5, 1e-3, 1/3, inf, nan);
 values for names the expression does not use are ignored with a warning.
 The output format comes from the suffix of -o: {suffixes} (.pdf
-when the renderer can); -o - (or no -o) writes the DOT text to stdout.
+needs Graphviz's dot or pip install "chainrule[pdf]"); -o - (or no -o) writes
+the DOT text to stdout.
 """
 
 DRAW_EXAMPLES = """\

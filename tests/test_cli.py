@@ -110,17 +110,27 @@ def test_dot_and_gv_files_hold_the_dot_text(tmp_path: Path, suffix: str) -> None
     assert text.rstrip("\n") == autograd.draw(lecture_f(), direction="backward").source.rstrip("\n")
 
 
-def test_pdf_without_a_renderer_that_can_is_a_clear_error(tmp_path: Path) -> None:
+def test_pdf_without_dot_or_the_converter_is_a_clear_error(tmp_path: Path) -> None:
+    """graphviz-pure makes no PDF; without the pdf extra's converter it is one line."""
+    no_converter = [sys.executable, "-c", "import sys; sys.modules['vl_convert'] = None; "
+                    "from autograd.cli import main; sys.exit(main())"]
+    p = run(tmp_path, "draw", *LECTURE, "-o", "f.pdf", path="/nonexistent",
+            renderer="graphviz-pure", program=no_converter)
+    assert_refused(p, "cannot write f.pdf", "pdf", 'pip install "chainrule[pdf]"', code=1)
+    assert not (tmp_path / "f.pdf").exists()
+
+
+def test_pdf_with_graphviz_pure_and_the_converter(tmp_path: Path) -> None:
     p = run(tmp_path, "draw", *LECTURE, "-o", "f.pdf", path="/nonexistent",
             renderer="graphviz-pure")
-    assert_refused(p, "cannot write f.pdf", "pdf", code=1)
-    assert not (tmp_path / "f.pdf").exists()
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "f.pdf").read_bytes()[:5] == b"%PDF-"  # read back in test_pdf.py
 
 
 def test_pdf_with_graphviz_dot(tmp_path: Path) -> None:
     if shutil.which("dot") is None:
-        pytest.skip("no system Graphviz `dot` on PATH: PDF output cannot be made here "
-                    "(the error path is tested above)")
+        pytest.skip("no system Graphviz `dot` on PATH: dot's own PDF is not tested here "
+                    "(PDF from graphviz-pure and the converter is, above and in test_pdf.py)")
     p = run(tmp_path, "draw", *LECTURE, "-o", "f.pdf", "--renderer", "dot")
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "f.pdf").read_bytes()[:5] == b"%PDF-"

@@ -78,6 +78,16 @@ class Drawing:
             data = render(self.source, fmt, self.renderer, dpi=dpi)
         return atomic_write(path, data)
 
+    def to_graphviz(self, **options: Any) -> Any:
+        """The same DOT as a ``graphviz.Source`` (the ``graphviz`` package), laid out
+        by this drawing's renderer, so ``.render()``, ``.pipe()``, ``.view()`` and
+        notebook display work with pip alone; ``options`` go to ``graphviz.Source``
+        (``format``, ``engine``, ``filename``...). What still needs Graphviz: see
+        ``autograd.drawing.graphviz_objects``."""
+        from .interop import to_graphviz
+
+        return to_graphviz(self.source, self.renderer, **options)
+
     # -- Jupyter -------------------------------------------------------------------
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None
                           ) -> tuple[dict[str, Any], dict[str, Any]]:

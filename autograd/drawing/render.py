@@ -10,7 +10,10 @@ Renderers, in order of preference:
    :class:`NoRendererError` saying what to install.
 
 Each renderer is asked once which formats it makes (``-T?``), so a format it
-cannot make (graphviz-pure has no PDF) fails with a message that says so.
+cannot make fails with a message that says so. PDF is the exception: when the
+renderer has none (graphviz-pure), :func:`render` lays the graph out as SVG and
+converts it (``autograd.drawing.pdf``, the ``pdf`` extra); a ``dot`` that makes
+PDF still makes its own.
 Set ``CHAINRULE_RENDERER`` to ``dot``, ``graphviz-pure`` or ``none`` to choose.
 """
 
@@ -52,7 +55,7 @@ class Renderer:
         if fmt not in self.formats:
             raise RenderError(f"{self.name} ({self.path}) cannot make {fmt!r} files; it makes "
                               f"{', '.join(sorted(self.formats & KNOWN))}. "
-                              + ("PDF needs Graphviz's own dot (e.g. apt-get install graphviz)."
+                              + ("autograd.drawing.render.render makes PDF from its SVG."
                                  if fmt == "pdf" else ""))
         argv = [self.path, f"-T{fmt}"]
         if dpi is not None and fmt not in ("svg", "dot"):
@@ -135,8 +138,14 @@ def find_renderer(name: str | None = None) -> Renderer | None:
 
 
 def render(source: str, fmt: str, renderer: str | None = None, dpi: float | None = None) -> bytes:
-    """DOT ``source`` as ``fmt`` bytes, with the chosen or best renderer."""
+    """DOT ``source`` as ``fmt`` bytes, with the chosen or best renderer.
+
+    PDF from a renderer that makes none is its SVG converted to a vector PDF
+    (``autograd.drawing.pdf``)."""
     r = find_renderer(renderer)
     if r is None:
         raise NoRendererError(f"cannot make {fmt}: no Graphviz renderer found; {INSTALL_HINT}")
+    if fmt == "pdf" and "pdf" not in r.formats:
+        from .pdf import svg_to_pdf  # imports this module
+        return svg_to_pdf(r.render(source, "svg").decode("utf-8"))
     return r.render(source, fmt, dpi=dpi)
