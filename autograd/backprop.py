@@ -40,7 +40,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from heapq import heappop, heappush, heapreplace
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, mul
 from typing import TYPE_CHECKING, Any
 
 from .modes import AnomalyError, current
@@ -163,6 +164,41 @@ def propagate(root: Value, gradient: float) -> list[Value]:
                         b.append(c)
                     else:
                         x._g = [b, c]
+                elif op.arity == 2 and vjp is None:  # as above, the second input first
+                    a, x = inputs
+                    if op.params:
+                        da, dx = op.df(a._data, x._data, node._data, *op.params)
+                    else:
+                        da, dx = op.df(a._data, x._data, node._data)
+                    c = dx * g
+                    b = x._g
+                    if b is None:
+                        x._g = c
+                        if x._op is None:
+                            leaves.append(x)
+                        else:
+                            nxt = x
+                    elif type(b) is list:
+                        b.append(c)
+                    else:
+                        x._g = [b, c]
+                    c = da * g
+                    b = a._g
+                    if b is None:
+                        a._g = c
+                        if a._op is None:
+                            leaves.append(a)
+                        elif nxt is None:
+                            nxt = a
+                        elif a._id > nxt._id:
+                            heappush(runs, (-nxt._id, [nxt]))
+                            nxt = a
+                        else:
+                            heappush(runs, (-a._id, [a]))
+                    elif type(b) is list:
+                        b.append(c)
+                    else:
+                        a._g = [b, c]
                 else:
                     if vjp is not None:  # the op makes its contributions itself
                         cs = vjp(tuple([x._data for x in inputs]), node._data, g, *op.params)
@@ -173,17 +209,10 @@ def propagate(root: Value, gradient: float) -> list[Value]:
                         else:
                             cs = cs[::-1]
                     else:
-                        if op.arity == 2:
-                            if op.params:
-                                ds = op.df(inputs[0]._data, inputs[1]._data, node._data,
-                                           *op.params)
-                            else:
-                                ds = op.df(inputs[0]._data, inputs[1]._data, node._data)
-                        else:
-                            ds = op.df(tuple([x._data for x in inputs]), node._data)
+                        ds = op.df(tuple([x._data for x in inputs]), node._data)
                         if len(ds) != len(inputs):
                             raise ValueError(f"{len(ds)} derivatives for {len(inputs)} inputs")
-                        cs = [d * g for d in ds[::-1]]
+                        cs = map(mul, ds[::-1], repeat(g))
                     new: list[Value] | None = None
                     for x, c in zip(inputs[::-1], cs):
                         b = x._g
