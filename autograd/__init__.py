@@ -5,7 +5,7 @@ Read in this order: ``floats`` (IEEE math), ``op`` (what an op is), ``ops``
 backward pass), ``functional`` (``grad``), ``functions`` (several inputs).
 """
 
-from .backprop import topological_order
+from .backprop import StaleGraphError, topological_order
 from .check import GradcheckError, KinkWarning, gradcheck, gradgradcheck
 from .drawing import Drawing, Stepper, draw, step_through
 from .drawing.interop import draw_dot
@@ -32,7 +32,7 @@ from .value import Value
 from .version import __version__
 
 __all__ = [
-    "__version__", "Value", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
+    "__version__", "Value", "StaleGraphError", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
     "logsumexp", "softmax", "log_softmax", "prelu", "topological_order", "neurons",
     "activation_op", "fuse",

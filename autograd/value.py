@@ -9,7 +9,10 @@ methods look their op up in the op table (``ops.py``) and record one node
 
 ``data``, ``grad`` and ``label`` check what is assigned to them: any real
 number becomes the same float (``w.data -= np.float64(0.1) * w.grad`` keeps
-a float), anything else is a TypeError where it is assigned. Nodes hold no
+a float), anything else is a TypeError where it is assigned. Only a leaf's
+``data`` may be set (a computed node's follows from its inputs), and a node
+made from a leaf before the leaf's ``data`` changed is stale: ``backward()``
+through it raises instead of mixing old and new values. Nodes hold no
 closures and no reference back to their users, so a graph is freed by
 reference counting alone (no garbage-collector cycles).
 """
@@ -83,7 +86,17 @@ class Value:
 
     @data.setter
     def data(self, x: Any) -> None:
-        self._data = x if type(x) is float else to_float(x, "Value.data")
+        value = x if type(x) is float else to_float(x, "Value.data")
+        if self._op is not None:
+            raise AttributeError(
+                f"cannot set .data of a computed node ({self!r}): its value follows from "
+                f"its inputs by op {self._op.name!r}; set an input's .data and compute "
+                f"again, or start a new leaf: Value(node.data)")
+        self._data = value
+        # a leaf written now counts as made now: a node made from it earlier has
+        # a stale value, and backward refuses it (backprop.check_fresh)
+        self._id = next(_ids)
+        backprop.wrote(self._id)
 
     @property
     def grad(self) -> float:
