@@ -1,0 +1,43 @@
+"""Printing a drawn case as code that runs: where the user's own objects live.
+
+A counterexample that names your op (``softclip(x)``) or your activation
+function only runs if the printed code imports it. :func:`import_line` finds
+the module-level name the object is bound to in the module that defined it,
+and writes ``from that_module import name`` (``... import NAME as name`` when
+the code calls it by another name). An object defined inside a function
+cannot be imported: the line then says so.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from ..op import Op
+
+__all__ = ["import_line"]
+
+
+def _same(candidate: Any, obj: Any) -> bool:
+    if candidate is obj:
+        return True
+    # a bound op is found through the unbound op it was made from
+    return (isinstance(obj, Op) and isinstance(candidate, Op) and candidate.name == obj.name
+            and candidate.f is obj.f and candidate.unbound and not obj.unbound)
+
+
+def import_line(obj: Any, called: str) -> str:
+    """A line that makes ``obj`` available under the name ``called``."""
+    source = obj.f if isinstance(obj, Op) else obj
+    module_name = getattr(source, "__module__", None)
+    module = sys.modules.get(module_name) if isinstance(module_name, str) else None
+    if module is not None:
+        names = [name for name, value in vars(module).items()
+                 if not name.startswith("__") and _same(value, obj)]
+        names.sort(key=lambda n: (n != called, n))
+        if names:
+            name = names[0]
+            alias = "" if name == called else f" as {called}"
+            return f"from {module_name} import {name}{alias}"
+    return (f"# {called}: define it here (it is not bound to a name at module level of "
+            f"{module_name or 'any module'}, so it cannot be imported)")
