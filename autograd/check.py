@@ -45,6 +45,7 @@ Both record even inside ``no_grad()``, and leave every node as they found it
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import sys
@@ -174,7 +175,7 @@ def _subject(fn: Fn, inputs: Any, params: Any, where: str) -> _Subject:
             label, x = (name or x.label or f"x{i}"), x.data
         else:
             label = name or f"x{i}"
-            x = to_float(x, f"{where}: {at}")
+            x = _number(x, f"{where}: {at}")
         _finite(x, where, at)
         index.append(str(i))
         labels.append(label)
@@ -203,8 +204,38 @@ def _subject(fn: Fn, inputs: Any, params: Any, where: str) -> _Subject:
     if not values:
         raise ValueError(f"{where}: nothing to check: give inputs, or params (the "
                          f"Values fn reads, e.g. model.parameters())")
+    _signature_fits(fn, n_inputs, keywords, where)
     return _Subject(fn, where, tuple(index), tuple(labels), tuple(values), n_inputs,
                     tuple(kept), keywords)
+
+
+def _signature_fits(fn: Fn, n: int, keywords: tuple[str, ...] | None, where: str) -> None:
+    """TypeError now, naming the check, if fn cannot take the inputs at all
+    (rather than Python's error from deep inside the check)."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # a builtin without a signature: try it
+        return
+    try:
+        if keywords is not None:
+            signature.bind(**dict.fromkeys(keywords))
+        else:
+            signature.bind(*[None] * n)
+    except TypeError as e:
+        given = (f"the keywords {', '.join(keywords)}" if keywords is not None
+                 else f"{n} positional input(s)")
+        raise TypeError(f"{where}: fn{signature} cannot take {given} ({e})") from None
+
+
+def _number(x: Any, what: str) -> float:
+    """``to_float``, with every refusal naming ``what`` (a Decimal sNaN makes
+    ``float()`` itself raise a ValueError that names nothing)."""
+    try:
+        return to_float(x, what)
+    except ValueError as e:
+        if str(e).startswith(what):
+            raise
+        raise ValueError(f"{what} {_shown(x)} is no usable number: {e}") from None
 
 
 def _finite(x: float, where: str, at: str) -> None:
@@ -233,7 +264,7 @@ def _settings(where: str, eps: Any, atol: Any, rtol: Any) -> _Settings:
     for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)):
         if isinstance(v, bool) or getattr(getattr(v, "dtype", None), "kind", None) == "b":
             raise TypeError(f"{where}: {name} must be a real number, not a bool ({v!r})")
-        x = to_float(v, f"{where}: {name}")
+        x = _number(v, f"{where}: {name}")
         if name == "eps":
             lo, hi = EPS_RANGE
             if not (lo <= x <= hi):
@@ -288,9 +319,25 @@ class _Undo:
                     k -= 1
             except BaseException as e:  # Ctrl-C in the middle: finish, then raise
                 pending = pending or e
-        kept.clear()
+        kept.clear()  # (a second restore() finds nothing left to do)
         if pending is not None:
             raise pending
+
+
+def _restoring(subject: _Subject, work: Callable[[_Undo], None]) -> None:
+    """Run ``work`` with recording on, then put back everything it kept. The
+    restore is written twice: a Ctrl-C that lands on the first one's call
+    (before it can start) is caught by the second, which finds the same list."""
+    undo = _Undo()
+    try:
+        with enable_grad():
+            try:
+                undo.keep_data(subject.params)
+                work(undo)
+            finally:
+                undo.restore()
+    finally:
+        undo.restore()
 
 
 # -- the numbers -------------------------------------------------------------------------
@@ -520,17 +567,15 @@ def find_kinks(fn: Fn, inputs: Any = None, *, params: Any = None,
     every piecewise op counted: ``{label: description}``."""
     subject = _subject(fn, inputs, params, "find_kinks")
     s = _settings("find_kinks", eps, 0.0, 0.0)
-    undo = _Undo()
     found = {}
-    with enable_grad():
-        try:
-            undo.keep_data(subject.params)
-            for k, label in enumerate(subject.labels):
-                why = _piece_change(subject, k, s.step(subject.centre[k]), order=99)
-                if why is not None:
-                    found[label] = why[1]
-        finally:
-            undo.restore()
+
+    def look(undo: _Undo) -> None:
+        for k, label in enumerate(subject.labels):
+            why = _piece_change(subject, k, s.step(subject.centre[k]), order=99)
+            if why is not None:
+                found[label] = why[1]
+
+    _restoring(subject, look)
     return found
 
 
@@ -730,13 +775,7 @@ def gradcheck(fn: Fn, inputs: Any = None, *, params: Any = None, eps: float = 1e
     allow_unused = _flag(where, "allow_unused", allow_unused)
     subject = _subject(fn, inputs, params, where)
     report = _Report(where, s, n_checked=len(subject.centre))
-    undo = _Undo()
-    with enable_grad():
-        try:
-            undo.keep_data(subject.params)
-            _first_order(subject, s, undo, report, allow_unused)
-        finally:
-            undo.restore()
+    _restoring(subject, lambda undo: _first_order(subject, s, undo, report, allow_unused))
     return _finish(report, raise_exception)
 
 
@@ -828,13 +867,7 @@ def gradgradcheck(fn: Fn, inputs: Any = None, *, params: Any = None, eps: float 
     n = len(subject.centre)
     report = _Report(where, s, header=["inputs j,k", "second derivative", *_HEADER[2:]],
                      n_checked=n * n)
-    undo = _Undo()
-    with enable_grad():
-        try:
-            undo.keep_data(subject.params)
-            _second_order(subject, s, undo, report, allow_unused)
-        finally:
-            undo.restore()
+    _restoring(subject, lambda undo: _second_order(subject, s, undo, report, allow_unused))
     return _finish(report, raise_exception)
 
 

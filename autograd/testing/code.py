@@ -23,15 +23,23 @@ def _same(candidate: Any, obj: Any) -> bool:
         return True
     # a bound op is found through the unbound op it was made from
     return (isinstance(obj, Op) and isinstance(candidate, Op) and candidate.name == obj.name
-            and candidate.f is obj.f and candidate.unbound and not obj.unbound)
+            and candidate.f is obj.f and candidate.df is obj.df and candidate.unbound
+            and not obj.unbound)
 
 
 def import_line(obj: Any, called: str) -> str:
     """A line that makes ``obj`` available under the name ``called``."""
-    source = obj.f if isinstance(obj, Op) else obj
-    module_name = getattr(source, "__module__", None)
-    module = sys.modules.get(module_name) if isinstance(module_name, str) else None
-    if module is not None:
+    # where it was written: an Op's functions (f may be a library's, math.hypot)
+    sources = [obj.df, obj.f, obj.domain, obj.branch] if isinstance(obj, Op) else [obj]
+    tried = []
+    for source in sources:
+        module_name = getattr(source, "__module__", None)
+        if not isinstance(module_name, str) or module_name in tried:
+            continue
+        tried.append(module_name)
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
         names = [name for name, value in vars(module).items()
                  if not name.startswith("__") and _same(value, obj)]
         names.sort(key=lambda n: (n != called, n))
@@ -40,4 +48,4 @@ def import_line(obj: Any, called: str) -> str:
             alias = "" if name == called else f" as {called}"
             return f"from {module_name} import {name}{alias}"
     return (f"# {called}: define it here (it is not bound to a name at module level of "
-            f"{module_name or 'any module'}, so it cannot be imported)")
+            f"{' or '.join(tried) or 'any module'}, so it cannot be imported)")

@@ -24,13 +24,14 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from ..floats import real
 from ..op import Op
 from ..ops import TABLE
 from ..syntax import literal
 from ..value import Value
 from . import guards
 from .code import import_line
-from .values import magnitudes
+from .values import bounded, drawn_number, magnitudes
 
 __all__ = ["Step", "Expression", "expressions", "op_calls"]
 
@@ -192,7 +193,7 @@ def _variables(variables: Any) -> tuple[tuple[str, ...], list[st.SearchStrategy[
             if isinstance(spec, bool) or not isinstance(spec, (int, float)):
                 raise TypeError(f"expressions: variable {name!r} must be a number or a "
                                 f"strategy, got {type(spec).__name__}")
-            x = float(spec)
+            x = real(spec, f"expressions: variable {name!r}")
             if not math.isfinite(x):
                 raise ValueError(f"expressions: variable {name!r} = {x!r} is not finite")
             strats.append(st.just(x))
@@ -293,7 +294,8 @@ def expressions(variables: int | Sequence[str] | Mapping[str, Any] = ("x", "y"),
 
     @st.composite
     def build(draw: st.DrawFn) -> Expression:
-        point = tuple(draw(s) for s in strats)
+        point = tuple(drawn_number(draw(s), f"expressions: the strategy of variable {n!r}")
+                      for n, s in zip(names, strats))
         n_vars = len(point)
         vals = list(point)
         depth = [0] * n_vars
@@ -353,16 +355,17 @@ def _operands(draw: st.DrawFn, op: Op, n_in: int, vals: list[float], depth: list
                   and (shared or k < n_vars or not used[k])]
     operands: list[int | float] = []
     for slot in range(n_in):
-        # one draw per operand: 0-1 a recent node (deeper graphs), 2 a constant
-        # (after the first operand), 3... any open node, counted from the first
+        # one draw per operand, shrinking to the first variable: 0 the first open
+        # node, 1-2 the two most recent (deeper graphs), 3 a constant (not for
+        # the first operand), 4... the others in order
         n = len(open_nodes)
         c = draw(st.integers(0, 2 + n))
-        if c == 2:
+        if c == 3:
             if constants and slot > 0 and _takes_constants(op):
                 operands.append(draw(_CONSTANT))
                 continue
-            c = 0
-        k = open_nodes[-1 - c] if c < 2 and c < n else open_nodes[max(c - 3, 0)]
+            c = 1
+        k = open_nodes[0 if c == 0 else -min(c, n) if c < 3 else min(c - 3, n - 1)]
         operands.append(k)
         if not shared and k >= n_vars and len(open_nodes) > 1:  # a tree: each node feeds one
             open_nodes.remove(k)
@@ -381,8 +384,7 @@ def op_calls(op: str | Op, min_value: float | None = None, max_value: float | No
     n_inputs = guards.input_counts(base)
     if (min_value is None) != (max_value is None):
         raise ValueError("op_calls: give both min_value and max_value, or neither")
-    from .values import values
-    numbers = magnitudes() if min_value is None else values(min_value, max_value)
+    numbers = magnitudes() if min_value is None else bounded(min_value, max_value, "op_calls")
 
     @st.composite
     def build(draw: st.DrawFn) -> tuple[Op, tuple[float, ...]]:

@@ -29,7 +29,7 @@ from ..ops import TABLE
 from ..value import Value
 from . import guards
 from .code import import_line
-from .values import magnitudes, values
+from .values import drawn_number, magnitudes, values
 
 __all__ = ["Network", "mlps", "ModelInput", "model_inputs"]
 
@@ -202,13 +202,25 @@ def mlps(nin: st.SearchStrategy[int] | int = _NIN,
     @st.composite
     def build(draw: st.DrawFn) -> Network:
         n_in = draw(nin_s)
-        sizes = [n_in] + [draw(hidden_s) for _ in range(draw(layers_s))] + [1]
-        weights = tuple(tuple(tuple(draw(w_st) for _ in range(sizes[li]))
+        n_layers = draw(layers_s)
+        if isinstance(n_layers, bool) or not isinstance(n_layers, int) or not 1 <= n_layers <= 64:
+            raise ValueError(f"mlps: the layers strategy drew {n_layers!r}: need an int "
+                             f"from 1 to 64")
+        sizes = [n_in] + [draw(hidden_s) for _ in range(n_layers)] + [1]
+        def w() -> float:
+            return drawn_number(draw(w_st), "mlps: weight")
+
+        for n, what in ((n_in, "nin"), *((h, "hidden") for h in sizes[1:-1])):
+            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 64:
+                raise ValueError(f"mlps: the {what} strategy drew {n!r}: need an int "
+                                 f"from 1 to 64")
+        weights = tuple(tuple(tuple(w() for _ in range(sizes[li]))
                               for _ in range(sizes[li + 1]))
                         for li in range(len(sizes) - 1))
-        biases = tuple(tuple(draw(w_st) for _ in range(sizes[li + 1]))
+        biases = tuple(tuple(w() for _ in range(sizes[li + 1]))
                        for li in range(len(sizes) - 1))
-        net = Network(weights, biases, tuple(draw(x_st) for _ in range(n_in)),
+        net = Network(weights, biases,
+                      tuple(drawn_number(draw(x_st), "mlps: x") for _ in range(n_in)),
                       draw(st.sampled_from(acts)))
         assume(guards.unsafe_node(net(**net.inputs)) is None)
         return net
@@ -277,7 +289,8 @@ def model_inputs(model: Any, nin: int, x: st.SearchStrategy[float] | None = None
 
     @st.composite
     def build(draw: st.DrawFn) -> ModelInput:
-        case = ModelInput(model, tuple(draw(x_st) for _ in range(nin)))
+        case = ModelInput(model, tuple(drawn_number(draw(x_st), "model_inputs: x")
+                                       for _ in range(nin)))
         assume(guards.unsafe_node(case(*case.x)) is None)
         return case
 

@@ -14,28 +14,36 @@ import math
 
 from hypothesis import strategies as st
 
-__all__ = ["values", "magnitudes"]
+from ..floats import real, shown
+
+__all__ = ["values", "magnitudes", "drawn_number"]
 
 _PLAIN = (1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, -3.0, 10.0, -10.0, 0.1, -0.1)
 
 
 def _number(x: object, name: str, where: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{where}: {name} must be a number, got {type(x).__name__}: {x!r}")
-    return float(x)
+        raise TypeError(f"{where}: {name} must be a number, got {type(x).__name__}: "
+                        f"{shown(x)}")
+    return real(x, f"{where}: {name}")  # ValueError for an int beyond float64
 
 
 def values(min_value: float | None = -10.0, max_value: float | None = 10.0
            ) -> st.SearchStrategy[float]:
     """Finite floats in [min_value, max_value] (None: unbounded), no nan, no
     inf, no subnormals."""
-    lo = None if min_value is None else _number(min_value, "min_value", "values")
-    hi = None if max_value is None else _number(max_value, "max_value", "values")
+    return bounded(min_value, max_value, "values")
+
+
+def bounded(min_value: object, max_value: object, where: str) -> st.SearchStrategy[float]:
+    """:func:`values`, with errors naming ``where``."""
+    lo = None if min_value is None else _number(min_value, "min_value", where)
+    hi = None if max_value is None else _number(max_value, "max_value", where)
     for name, v in (("min_value", lo), ("max_value", hi)):
         if v is not None and not math.isfinite(v):
-            raise ValueError(f"values: {name} must be finite or None, got {v!r}")
+            raise ValueError(f"{where}: {name} must be finite or None, got {v!r}")
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"values: min_value {lo!r} is above max_value {hi!r}")
+        raise ValueError(f"{where}: min_value {lo!r} is above max_value {hi!r}")
     return st.floats(min_value=lo, max_value=hi, allow_nan=False, allow_infinity=False,
                      allow_subnormal=False)
 
@@ -67,3 +75,14 @@ def magnitudes(smallest: float = 1e-3, largest: float = 1e3, *, zero: bool = Tru
         return -x if draw(st.booleans()) else x
 
     return build()
+
+
+def drawn_number(x: object, what: str) -> float:
+    """``x``, drawn from a strategy the user gave, as a finite float; else a
+    clear TypeError/ValueError naming ``what``."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{what} drew {type(x).__name__} {shown(x)}: it must draw numbers")
+    f = real(x, f"{what} drew a number that")
+    if not math.isfinite(f):
+        raise ValueError(f"{what} drew {f!r}: it must draw finite numbers")
+    return f
