@@ -522,7 +522,7 @@ def _compare_walks(minus: _Walk, centre: _Walk, plus: _Walk, order: int,
                          f"({len(minus)}, {len(centre)}, {len(plus)} op nodes): it "
                          f"branches on its inputs")
     for node, ((op, xm), (_, xc), (_, xp)) in enumerate(zip(minus, centre, plus)):
-        where = f"op {op.name!r} (op node {node}{graph}, inputs {_inputs(xc)})"
+        where = f"op {_op(op)} (op node {node}{graph}, inputs {_inputs(xc)})"
         if op.domain is not None:
             for xs, at in ((xc, "x"), (xm, "x-h"), (xp, "x+h")):
                 if not op.in_domain(xs):
@@ -554,6 +554,12 @@ def _zero_crossing(op: Op, xm: tuple[float, ...], xp: tuple[float, ...]
             if not op.in_domain(point):
                 return tuple(point)
     return None
+
+
+def _op(op: Op) -> str:
+    """``'swish'``, or ``'swish' beta=0.5`` for a bound op: an op in a message."""
+    bound = "".join(f" {n}={_short(p)}" for n, p in zip(op.param_names, op.params))
+    return f"{op.name!r}{bound}"
 
 
 def _inputs(xs: Sequence[float]) -> str:
@@ -595,7 +601,7 @@ def _local_mismatches(root: Value, order: int, s: _Settings) -> list[str]:
         node_k += 1
         xs = [c.data for c in node.children]
         for which, a, n in _local_derivatives(op, xs, order, s):
-            found.append(f"op {op.name!r} (op node {node_k}, inputs {_inputs(xs)}): "
+            found.append(f"op {_op(op)} (op node {node_k}, inputs {_inputs(xs)}): "
                          f"{what} gives {_short(a)} for {which}, central differences "
                          f"{_short(n)}")
     return found
@@ -651,19 +657,21 @@ def _local_derivatives(op: Op, xs: list[float], order: int, s: _Settings
 
 
 def _explain(subject: _Subject, order: int, s: _Settings) -> str:
-    """A paragraph naming the op whose local derivative is wrong, if one is."""
+    """A paragraph naming the op whose local derivative is wrong, if one is.
+    At second order a wrong ``df`` shows too, so it is looked for first."""
     try:
         out, _ = subject.call(subject.centre)
-        found = _local_mismatches(out, order, s)
+        found = _local_mismatches(out, 1, s)
+        if not found and order == 2:
+            found = _local_mismatches(out, 2, s)
     except (ArithmeticError, ValueError, TypeError):
         return ""
     if not found:
-        if order == 1:
-            return ("Every op's local derivative agrees with central differences at this "
-                    "point, so the graph itself is wrong: a value taken out of it (.data, "
-                    "float(), math.*) or a Value made inside fn from another's number.")
-        return ("Every op's derivative, as recorded for create_graph, agrees with central "
-                "differences at this point.")
+        checked = "local derivative" if order == 1 else (
+            "local derivative, and its derivative as create_graph records it,")
+        return (f"Every op's {checked} agrees with central differences at this point, "
+                f"so the graph itself is wrong: a value taken out of it (.data, float(), "
+                f"math.*) or a Value made inside fn from another's number.")
     names = {line.split("'")[1] for line in found}
     head = (f"op {next(iter(names))!r} explains it: its local derivative is wrong"
             if len(names) == 1 else "ops whose local derivative is wrong here")

@@ -10,7 +10,8 @@ A node is *safe* when its op has a finite value of at most ``VALUE_BOUND``
 in size there, its inputs are inside the declared domain and stay inside it
 ``MARGIN``·max(1, |x|) either side (also when an input, or all the inputs
 near 0 at once, move to 0: hypot(x, x) is undefined only at (0, 0)), and no
-input is that close to a change of piece. A gradient check steps 1e-6·max(1,
+input is that close to a change of piece. A user's op that declares no
+domain must at least have a finite value that far either side. A gradient check steps 1e-6·max(1,
 |x|), a thousand times less, so it never crosses a kink the strategies saw.
 """
 
@@ -129,7 +130,25 @@ def safe_value(op: Op, xs: Sequence[float]) -> float | None:
         return None
     if not (_inside(op, xs) and _one_piece(op, xs)):
         return None
+    if op.domain is None and not is_builtin(op) and not _defined_around(op, xs):
+        return None
     return y
+
+
+def _defined_around(op: Op, xs: Sequence[float]) -> bool:
+    """For a user's op that declares no domain: f is finite MARGIN either side
+    of each input (so a ``math.log`` is not drawn at 1e-4)."""
+    for k, x in enumerate(xs):
+        m = _margin(x)
+        for moved in (x - m, x + m):
+            ys = list(xs)
+            ys[k] = moved
+            try:
+                if not math.isfinite(float(op.value(ys))):
+                    return False
+            except (ArithmeticError, ValueError):
+                return False
+    return True
 
 
 def unsafe_node(root: Any) -> str | None:
