@@ -587,10 +587,10 @@ def find_kinks(fn: Fn, inputs: Any = None, *, params: Any = None,
 
 # -- which op explains a mismatch -------------------------------------------------------
 
-def _local_mismatches(root: Value, order: int, s: _Settings) -> list[str]:
+def _local_mismatches(root: Value, order: int, s: _Settings) -> list[tuple[str, str]]:
     """Op nodes under root whose own derivative (order 1: ``df``; order 2: the
     derivative of ``df`` as recorded under create_graph) disagrees with central
-    differences of the op alone at the node's inputs."""
+    differences of the op alone at the node's inputs: (op name, details)."""
     found = []
     node_k = -1
     what = "df" if order == 1 else "the derivative of df (as create_graph records it)"
@@ -601,9 +601,9 @@ def _local_mismatches(root: Value, order: int, s: _Settings) -> list[str]:
         node_k += 1
         xs = [c.data for c in node.children]
         for which, a, n in _local_derivatives(op, xs, order, s):
-            found.append(f"op {_op(op)} (op node {node_k}, inputs {_inputs(xs)}): "
-                         f"{what} gives {_short(a)} for {which}, central differences "
-                         f"{_short(n)}")
+            found.append((op.name, f"op {_op(op)} at op node {node_k}, inputs "
+                                   f"{_inputs(xs)}: {what} gives {_short(a)} for {which}, "
+                                   f"central differences {_short(n)}"))
     return found
 
 
@@ -672,10 +672,11 @@ def _explain(subject: _Subject, order: int, s: _Settings) -> str:
         return (f"Every op's {checked} agrees with central differences at this point, "
                 f"so the graph itself is wrong: a value taken out of it (.data, float(), "
                 f"math.*) or a Value made inside fn from another's number.")
-    names = {line.split("'")[1] for line in found}
-    head = (f"op {next(iter(names))!r} explains it: its local derivative is wrong"
-            if len(names) == 1 else "ops whose local derivative is wrong here")
-    shown = found[:5] + ([f"... and {len(found) - 5} more"] if len(found) > 5 else [])
+    names = sorted({name for name, _ in found})
+    head = (f"op {names[0]!r} explains it, its own derivative is wrong" if len(names) == 1
+            else f"ops {', '.join(map(repr, names))} have a wrong derivative here")
+    shown = [detail for _, detail in found[:5]]
+    shown += [f"... and {len(found) - 5} more"] if len(found) > 5 else []
     return head + ":\n" + "\n".join("  " + line for line in shown)
 
 
@@ -848,8 +849,8 @@ def _kink_text(subject: _Subject, k: int, o: _Outcome, a: float, where: str) -> 
     place, detail = o.kink
     return (f"{where}: {subject.describe(k)} sits on {place}: {detail} (at every step "
             f"down to eps·{SMALLEST_STEP:.2g}); central differences and the derivative "
-            f"convention legitimately differ there (analytical {_short(a)}, numerical "
-            f"{_short(o.numerical)}), so it is not checked")
+            f"convention legitimately differ there (analytical {a:.6g}, numerical "
+            f"{o.numerical:.6g}), so it is not checked")
 
 
 # -- gradgradcheck -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..op import Op
 
-__all__ = ["import_line"]
+__all__ = ["import_line", "merged"]
 
 
 def _same(candidate: Any, obj: Any) -> bool:
@@ -49,3 +49,19 @@ def import_line(obj: Any, called: str) -> str:
             return f"from {module_name} import {name}{alias}"
     return (f"# {called}: define it here (it is not bound to a name at module level of "
             f"{' or '.join(tried) or 'any module'}, so it cannot be imported)")
+
+
+def merged(lines: list[str]) -> list[str]:
+    """Import lines sorted, ``from m import a`` and ``from m import b`` as one;
+    comments (objects that cannot be imported) last."""
+    plain = sorted({line for line in lines if line.startswith("import ")})
+    names: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("from "):
+            module, name = line[5:].split(" import ", 1)
+            if name not in names.setdefault(module, []):
+                names[module].append(name)
+    order = sorted(names, key=lambda m: (not m.startswith("autograd"), m))
+    froms = [f"from {m} import {', '.join(sorted(names[m]))}" for m in order]
+    comments = sorted({line for line in lines if line.startswith("#")})
+    return plain + froms + comments

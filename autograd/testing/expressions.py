@@ -30,7 +30,7 @@ from ..ops import TABLE
 from ..syntax import literal
 from ..value import Value
 from . import guards
-from .code import import_line
+from .code import import_line, merged
 from .values import bounded, drawn_number, magnitudes
 
 __all__ = ["Step", "Expression", "expressions", "op_calls"]
@@ -152,7 +152,7 @@ class Expression:
         if not lines:
             lines.append(f"out = {self.variables[0]}")
         used = set(self.used)
-        header = sorted(imports, key=lambda line: (line.startswith("#"), line))
+        header = merged(list(imports))
         point = [f"{v} = Value({x!r}, label={v!r})" for v, x in zip(self.variables, self.point)
                  if v in used]
         return "\n".join(header + point + lines)

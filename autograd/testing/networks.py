@@ -28,7 +28,7 @@ from ..op import Op
 from ..ops import TABLE
 from ..value import Value
 from . import guards
-from .code import import_line
+from .code import import_line, merged
 from .values import drawn_number, magnitudes, values
 
 __all__ = ["Network", "mlps", "ModelInput", "model_inputs"]
@@ -126,8 +126,7 @@ class Network:
 
     def code(self) -> str:
         act, imports = _activation_code(self.activation)
-        header = sorted({"from autograd.testing import Network", *imports},
-                        key=lambda line: (line.startswith("#"), line))
+        header = merged(["from autograd.testing import Network", *imports])
         return "\n".join([*header, f"net = Network(weights={self.weights!r}, "
                                    f"biases={self.biases!r}, x={self.x!r}, activation={act})"])
 
