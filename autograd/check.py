@@ -58,7 +58,7 @@ from .backprop import topological_order
 from .functional import grad
 from .modes import enable_grad
 from .op import Op
-from .value import Value, to_float
+from .value import Value, check_label, to_float
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError", "KinkWarning", "find_kinks"]
 
@@ -157,6 +157,7 @@ def _subject(fn: Fn, inputs: Any, params: Any, where: str) -> _Subject:
             if not isinstance(name, str):
                 raise TypeError(f"{where}: input names must be str, got "
                                 f"{type(name).__name__}: {_shown(name)}")
+            check_label(name, f"{where}: input name")  # it labels the input's Value
         keywords = tuple(name for name, _ in items)  # type: ignore[misc]
     elif isinstance(inputs, Value) or isinstance(inputs, (int, float)) or (
             not isinstance(inputs, (str, bytes)) and not hasattr(inputs, "__iter__")):
