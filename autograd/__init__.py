@@ -32,7 +32,8 @@ from .value import Value
 from .version import __version__
 
 __all__ = [
-    "__version__", "Value", "StaleGraphError", "Op", "OPS", "grad", "no_grad", "enable_grad", "is_grad_enabled",
+    "__version__", "Value", "StaleGraphError", "Op", "OPS", "grad", "no_grad", "enable_grad",
+    "is_grad_enabled",
     "detect_anomaly", "AnomalyError", "maximum", "minimum", "sum", "mean", "dot",
     "logsumexp", "softmax", "log_softmax", "prelu", "topological_order", "neurons",
     "activation_op", "fuse",
