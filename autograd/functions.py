@@ -12,12 +12,13 @@ import builtins
 import inspect
 import operator
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from . import ops
 from .fused import fuse
 from .op import Op
-from .value import Value, apply, record
+from .value import Value, apply, record_all
 
 
 def maximum(a: Any, b: Any) -> Value:
@@ -70,6 +71,9 @@ def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = None) -> Value:
     return apply(ops.AFFINE, (*w, *x, bias))
 
 
+_data_of = attrgetter("_data")
+
+
 def activation_op(activation: str | Op | None) -> Op | None:
     """The unary op for an activation: an Op (bound), the name of an op whose
     syntax marks it an activation (``"relu"``, ``"leaky_relu"`` with the
@@ -102,28 +106,28 @@ def neurons(weights: Sequence[Sequence[Value]], inputs: Sequence[Any],
     activation, bit for bit. ``activation``: see :func:`activation_op`."""
     act = activation_op(activation)
     op = ops.AFFINE if act is None else fuse(ops.AFFINE, act)
-    xs = inputs if type(inputs) is list else _values(inputs, "neurons")
-    if not all(type(x) is Value for x in xs):
-        xs = [x if isinstance(x, Value) else Value(x) for x in xs]
-    xt = tuple(xs)
-    xdata = [x._data for x in xt]
+    xt = tuple(inputs) if not isinstance(inputs, (Value, str, bytes)) else ()
+    try:
+        xdata = list(map(_data_of, xt))
+    except AttributeError:  # numbers among the inputs: lift them
+        xt = tuple([x if isinstance(x, Value) else Value(x) for x in xt])
+        xdata = list(map(_data_of, xt))
     n = len(xt)
-    if len(weights) != len(biases):
-        raise ValueError(f"neurons: {len(weights)} weight rows but {len(biases)} biases")
-    act_f, act_p = (None, ()) if act is None else (act.f, act.params)
-    out: list[Value] = []
-    mul, add_up = operator.mul, builtins.sum  # this module's sum is the recorded one
-    for j, (w, b) in enumerate(zip(weights, biases)):
+    if not n or len(weights) != len(biases):
+        raise ValueError(f"neurons: {len(weights)} weight rows, {len(biases)} biases and "
+                         f"{n} inputs (need at least one input, a bias per row)")
+    for j, w in enumerate(weights):
         if len(w) != n:
             raise ValueError(f"neurons: neuron {j} has {len(w)} weights for {n} inputs")
-        try:
-            z: float = add_up(map(mul, [v._data for v in w], xdata), b._data)
-        except AttributeError:
-            raise TypeError(f"neurons: the weights and bias of neuron {j} must be Values "
-                            f"(parameters)") from None
-        y = z if act_f is None else act_f(z, *act_p)
-        out.append(record(op, y, (*w, *xt, b)))
-    return out
+    mul, add_up = operator.mul, builtins.sum  # this module's sum is the recorded one
+    try:  # each z exactly as the affine op computes it: Σ w·x from b, left to right
+        zs = [add_up(map(mul, map(_data_of, w), xdata), b._data)
+              for w, b in zip(weights, biases)]
+    except AttributeError:
+        raise TypeError("neurons: every weight and bias must be a Value (a parameter)") from None
+    if act is not None:
+        zs = [act.f(z, *act.params) for z in zs] if act.params else list(map(act.f, zs))
+    return record_all(op, zs, [(*w, *xt, b) for w, b in zip(weights, biases)])
 
 
 def logsumexp(values: Iterable[Any]) -> Value:

@@ -34,6 +34,9 @@ _cache: dict[tuple[int, int], Op] = {}
 def fuse(first: Op, then: Op) -> Op:
     """The op ``then(first(inputs))``: ``first`` takes the inputs (any arity),
     ``then`` is unary; both with their parameters bound."""
+    fused = _cache.get((id(first), id(then)))
+    if fused is not None and fused.parts[0] is first and fused.parts[1] is then:
+        return fused
     for what, op in (("first", first), ("then", then)):
         if not isinstance(op, Op):
             raise TypeError(f"fuse: {what} must be an Op, got {type(op).__name__}")
@@ -42,13 +45,9 @@ def fuse(first: Op, then: Op) -> Op:
     if then.arity != 1:
         raise ValueError(f"fuse: then must take one input (the value of first), "
                          f"op {then.name!r} takes {then.arity or 'several'}")
-    key = (id(first), id(then))
-    fused = _cache.get(key)
-    if fused is not None and fused.parts == (first, then):
-        return fused
     fused = _make(first, then)
     if len(_cache) < 256:
-        _cache[key] = fused
+        _cache[(id(first), id(then))] = fused
     return fused
 
 

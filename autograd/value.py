@@ -346,6 +346,22 @@ def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
     return v
 
 
+def record_all(op: Op, datas: Iterable[float], inputs: Iterable[tuple[Value, ...]]
+               ) -> list[Value]:
+    """:func:`record` for several nodes of one op at once (a layer of neurons):
+    the mode is looked up once; the nodes are the ones ``record`` would make."""
+    if current.get() is not NORMAL:
+        return [record(op, d, ins) for d, ins in zip(datas, inputs)]
+    out: list[Value] = []
+    append, new, ids = out.append, _new, _ids
+    for data, ins in zip(datas, inputs):
+        v: Value = new(Value)
+        v._data, v._grad, v._label, v._g, v._id, v._op, v._prev = (
+            data, 0.0, None, None, next(ids), op, ins)
+        append(v)
+    return out
+
+
 def apply(op: Op, inputs: Iterable[Any]) -> Value:
     """Record ``op`` on ``inputs`` (Values or real numbers): the generic path,
     used by ``Op.__call__`` and the functions on several Values."""
