@@ -8,9 +8,7 @@ Each is one n-ary node of the op table (a neuron's ``dot`` is one node, not
 
 from __future__ import annotations
 
-import builtins
 import inspect
-import operator
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import Any
@@ -119,10 +117,9 @@ def neurons(weights: Sequence[Sequence[Value]], inputs: Sequence[Any],
     for j, w in enumerate(weights):
         if len(w) != n:
             raise ValueError(f"neurons: neuron {j} has {len(w)} weights for {n} inputs")
-    mul, add_up = operator.mul, builtins.sum  # this module's sum is the recorded one
-    try:  # each z exactly as the affine op computes it: Σ w·x from b, left to right
-        zs = [add_up(map(mul, map(_data_of, w), xdata), b._data)
-              for w, b in zip(weights, biases)]
+    affine = ops.affine_value
+    try:  # each z as the affine op computes it
+        zs = [affine(map(_data_of, w), xdata, b._data) for w, b in zip(weights, biases)]
     except AttributeError:
         raise TypeError("neurons: every weight and bias must be a Value (a parameter)") from None
     if act is not None:

@@ -356,8 +356,13 @@ def record_all(op: Op, datas: Iterable[float], inputs: Iterable[tuple[Value, ...
     append, new, ids = out.append, _new, _ids
     for data, ins in zip(datas, inputs):
         v: Value = new(Value)
-        v._data, v._grad, v._label, v._g, v._id, v._op, v._prev = (
-            data, 0.0, None, None, next(ids), op, ins)
+        v._data = data
+        v._grad = 0.0
+        v._label = None
+        v._g = None
+        v._id = next(ids)
+        v._op = op
+        v._prev = ins
         append(v)
     return out
 
