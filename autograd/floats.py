@@ -37,6 +37,9 @@ def real(x: Any, what: str) -> float:
             f = float(x)
         except OverflowError:
             f = inf
+        except ValueError:  # Decimal('sNaN'): Python refuses to convert it
+            raise ValueError(f"{what} {shown(x)} is a signaling NaN, which has no float "
+                             f"value; use nan") from None
         if math.isinf(f) and not (isinstance(x, float) or kind == "f"
                                   or (isinstance(x, Decimal) and x.is_infinite())):
             raise ValueError(f"{what} {shown(x)} is too large for a float64")
