@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 from typing import Any
 
 from . import ops
 from .fused import fuse
 from .op import Op
-from .value import Value, apply, record_all
+from .value import Value, apply, record_layer
 
 
 def maximum(a: Any, b: Any) -> Value:
@@ -69,9 +68,6 @@ def dot(ws: Iterable[Any], xs: Iterable[Any], bias: Any = None) -> Value:
     return apply(ops.AFFINE, (*w, *x, bias))
 
 
-_data_of = attrgetter("_data")
-
-
 def activation_op(activation: str | Op | None) -> Op | None:
     """The unary op for an activation: an Op (bound), the name of an op whose
     syntax marks it an activation (``"relu"``, ``"leaky_relu"`` with the
@@ -105,26 +101,20 @@ def neurons(weights: Sequence[Sequence[Value]], inputs: Sequence[Any],
     act = activation_op(activation)
     op = ops.AFFINE if act is None else fuse(ops.AFFINE, act)
     xt = tuple(inputs) if not isinstance(inputs, (Value, str, bytes)) else ()
-    try:
-        xdata = list(map(_data_of, xt))
-    except AttributeError:  # numbers among the inputs: lift them
-        xt = tuple([x if isinstance(x, Value) else Value(x) for x in xt])
-        xdata = list(map(_data_of, xt))
-    n = len(xt)
-    if not n or len(weights) != len(biases):
+    if not xt or len(weights) != len(biases):
         raise ValueError(f"neurons: {len(weights)} weight rows, {len(biases)} biases and "
-                         f"{n} inputs (need at least one input, a bias per row)")
-    for j, w in enumerate(weights):
-        if len(w) != n:
-            raise ValueError(f"neurons: neuron {j} has {len(w)} weights for {n} inputs")
-    affine = ops.affine_value
-    try:  # each z as the affine op computes it
-        zs = [affine(map(_data_of, w), xdata, b._data) for w, b in zip(weights, biases)]
+                         f"{len(xt)} inputs (need at least one input, a bias per row)")
+    try:
+        return record_layer(op, act, weights, biases, xt)
     except AttributeError:
-        raise TypeError("neurons: every weight and bias must be a Value (a parameter)") from None
-    if act is not None:
-        zs = [act.f(z, *act.params) for z in zs] if act.params else list(map(act.f, zs))
-    return record_all(op, zs, [(*w, *xt, b) for w, b in zip(weights, biases)])
+        pass
+    if not all(isinstance(x, Value) for x in xt):  # numbers among the inputs: lift them
+        xt = tuple([x if isinstance(x, Value) else Value(x) for x in xt])
+        try:
+            return record_layer(op, act, weights, biases, xt)
+        except AttributeError:
+            pass
+    raise TypeError("neurons: every weight and bias must be a Value (a parameter)")
 
 
 def logsumexp(values: Iterable[Any]) -> Value:

@@ -21,6 +21,8 @@ Users can fuse their own ops the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from .op import Op
@@ -91,14 +93,21 @@ def _make(first: Op, then: Op) -> Op:
             return tuple(derivatives((a, b), y))
 
     zero_safe_first = first.zero_safe
+    first_f, first_df, then_df = first.f, first.df, then.df
 
     def vjp(xs: Sequence[Any], y: Any, g: Any) -> list[Any] | None:
-        on_floats = type(y) is float
-        z = inner_value(op, xs, on_floats)
-        gz = then.df(z, y, *tp) * g
-        if on_floats and gz == 0.0 and zero_safe_first and z - z == 0.0:
+        if type(y) is not float:  # on Values (create_graph): the general path
+            z = first(*xs)
+            gz = then_df(z, y, *tp) * g
+            return [d * gz for d in first.derivatives(xs, z)]
+        # on floats (backward's hot path): first's f and df called directly
+        variadic = first.arity is None
+        z = first_f(list(xs)) if variadic else first_f(*xs, *fp)
+        gz = then_df(z, y, *tp) * g
+        if gz == 0.0 and zero_safe_first and z - z == 0.0:
             return None  # an off ReLU: every contribution is an exact zero
-        return [d * gz for d in first.derivatives(xs, z)]
+        ds = first_df(xs, z) if variadic else first.derivatives(xs, z)
+        return list(map(mul, ds, repeat(gz)))
 
     def branch(*args: Any) -> Any:
         xs = args[0] if first.arity is None else args

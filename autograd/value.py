@@ -20,7 +20,7 @@ reference counting alone (no garbage-collector cycles).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import backprop, floats, ops
@@ -346,23 +346,41 @@ def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
     return v
 
 
-def record_all(op: Op, datas: Iterable[float], inputs: Iterable[tuple[Value, ...]]
-               ) -> list[Value]:
-    """:func:`record` for several nodes of one op at once (a layer of neurons):
-    the mode is looked up once; the nodes are the ones ``record`` would make."""
-    if current.get() is not NORMAL:
-        return [record(op, d, ins) for d, ins in zip(datas, inputs)]
-    out: list[Value] = []
+def record_layer(op: Op, act: Op | None, weights: Iterable[Sequence[Value]],
+                 biases: Iterable[Value], xt: tuple[Value, ...]) -> list[Value]:
+    """The nodes ``op(w_j, x, b_j)`` of a layer of neurons, in one loop (the
+    :func:`record` of a whole layer): each value is ``act(Σ w·x + b)``, its
+    affine part computed as the affine op computes it (``ops.affine_value``),
+    the inputs' values read once. ``op`` is the affine op fused with ``act``
+    (or the affine op itself when ``act`` is None). A weight or bias that is
+    not a Value raises AttributeError, a row of the wrong length ValueError,
+    before any node is made visible."""
+    xdata = [x._data for x in xt]
+    n = len(xdata)
+    affine = ops.affine_value
+    f, params = (None, ()) if act is None else (act.f, act.params)
+    if current.get() is not NORMAL:  # no_grad or anomaly: node by node
+        out = []
+        for w, b in zip(weights, biases):
+            if len(w) != n:
+                raise ValueError(f"neurons: a neuron has {len(w)} weights for {n} inputs")
+            z = affine([u._data for u in w], xdata, b._data)
+            out.append(record(op, z if f is None else f(z, *params), (*w, *xt, b)))
+        return out
+    out = []
     append, new, ids = out.append, _new, _ids
-    for data, ins in zip(datas, inputs):
+    for w, b in zip(weights, biases):
+        if len(w) != n:
+            raise ValueError(f"neurons: a neuron has {len(w)} weights for {n} inputs")
+        z = affine([u._data for u in w], xdata, b._data)
         v: Value = new(Value)
-        v._data = data
+        v._data = z if f is None else (f(z, *params) if params else f(z))
         v._grad = 0.0
         v._label = None
         v._g = None
         v._id = next(ids)
         v._op = op
-        v._prev = ins
+        v._prev = (*w, *xt, b)
         append(v)
     return out
 
