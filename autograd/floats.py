@@ -3,7 +3,7 @@
 Python's ``math`` raises where PyTorch returns a number: ``math.log(0)`` is a
 ValueError, ``1 / 0.0`` a ZeroDivisionError, ``math.exp(1000)`` an
 OverflowError. Every function here returns ``inf``, ``-inf`` or ``nan``
-instead (see ``shared/conventions.md``), so the op table can use them as the
+instead (see ``docs/conventions.md``), so the op table can use them as the
 value of each op without a try/except of its own.
 """
 
