@@ -63,6 +63,9 @@ CALLS: dict[str, Callable[[Value, list[Value]], Any]] = {
     "grad": lambda root, xs: grad(root, xs),
     "grad(create_graph=True)": lambda root, xs: grad(root, xs, create_graph=True),
     "tape gradients": lambda root, xs: Tape.of(root).gradients(),
+    "draw": lambda root, xs: autograd.draw(root, "backward", renderer="none"),
+    "step_through": lambda root, xs: autograd.step_through(root, renderer="none",
+                                                           max_steps=None),
 }
 
 
