@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 
 import autograd
-from autograd import Value, gradcheck, grad
+from autograd import Value, grad, gradcheck
 from autograd.tape import Tape
 
 N = 1000
