@@ -1,8 +1,13 @@
 """chainrule's engine: scalar reverse-mode autodiff on a recorded graph.
 
-Read in this order: ``floats`` (IEEE math), ``op`` (what an op is), ``ops``
-(the table of every op), ``value`` (the ``Value`` node), ``backprop`` (the
-backward pass), ``functional`` (``grad``), ``functions`` (several inputs).
+Read in this order (each module imports only the ones before it):
+``floats`` (IEEE math), ``syntax`` (how ops are written), ``op`` (what an op
+is), ``ops`` (the table of every op), ``backprop`` (the one order and the one
+chain-rule walk), ``value`` (the ``Value`` node and recording), ``fused``
+(an op made of two), ``functional`` (``grad``), ``functions`` (several inputs,
+a layer of neurons), ``tape`` (the graph as a program, which drawing and
+exporters read). Then ``check``/``testing`` (gradient checks), ``symbolic``
+(SymPy), ``drawing/``, ``expr``/``cli`` (the command line).
 """
 
 from .backprop import StaleGraphError, topological_order
