@@ -559,7 +559,10 @@ def _zero_crossing(op: Op, xm: tuple[float, ...], xp: tuple[float, ...]
 
 
 def _op(op: Op) -> str:
-    """``'swish'``, or ``'swish' beta=0.5`` for a bound op: an op in a message."""
+    """``'swish'``, or ``'swish' beta=0.5`` for a bound op: an op in a message;
+    a fused op (a neuron) is named by its steps, ``'affine' then 'tanh'``."""
+    if op.parts:
+        return " then ".join(_op(part) for part in op.parts)
     bound = "".join(f" {n}={_short(p)}" for n, p in zip(op.param_names, op.params))
     return f"{op.name!r}{bound}"
 
