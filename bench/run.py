@@ -13,6 +13,9 @@ micrograd ÷ chainrule.
 version (``bench/interpreters.py`` finds each interpreter and prepares a
 virtual environment for it when needed); W1, W2 and W4 run on the interpreter
 running this script. ``make bench`` passes ``--python 3.11,3.13``.
+
+Exit status 1 when the engines disagree or a version asked for could not run
+(the table is printed all the same, saying why), else 0.
 """
 
 from __future__ import annotations
@@ -338,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
              "outcomes": outcomes, "summary": rows}, indent=1))
     print(render_markdown(rows, meta) if args.markdown else render_text(rows, meta))
     print(f"\n(benchmark took {fmt_seconds(meta['seconds'])})", file=sys.stderr)
-    return 1 if any(r.get("agree") is False for r in rows) else 0
+    disagree = any(r.get("agree") is False for r in rows)
+    return 1 if disagree or missing else 0
 
 
 if __name__ == "__main__":
