@@ -6,12 +6,13 @@ counts only when it runs and says it is 3.X (a pyenv shim for a version that is
 not selected exits with an error, and is skipped).
 
 Each interpreter needs chainrule (this checkout, editable) and micrograd 0.1.0.
-The interpreter running the benchmark is used as it is when it is the version
-asked for and has both; otherwise :func:`bench_python` uses a virtual
-environment of its own, ``.venv-bench-3.X`` in the checkout (or ``.venv-3.X``,
-which ``make pythons`` makes with the same two packages, when it is up to
-date), created and filled with pip from the package index when missing or
-older than ``pyproject.toml``.
+Workers import this checkout's code (it is on their PYTHONPATH), so the
+interpreter running the benchmark is used as it is when it is the version
+asked for and imports chainrule and micrograd 0.1.0 that way; otherwise
+:func:`bench_python` uses a virtual environment of its own, ``.venv-bench-3.X``
+in the checkout (or ``.venv-3.X``, which ``make pythons`` makes with the same
+two packages, when it is up to date), created and filled with pip from the
+package index when missing or older than ``pyproject.toml``.
 """
 
 from __future__ import annotations
@@ -115,11 +116,14 @@ def find_python(version: str) -> str:
                            f"none under ~/.pyenv/versions/{version}* (tried: {where})")
 
 
-def probe(exe: str) -> dict[str, object] | None:
-    """What ``exe`` has: its version, where it imports autograd from, micrograd's version."""
+def probe(exe: str, root: Path = ROOT) -> dict[str, object] | None:
+    """What ``exe`` has when run as the workers run it (``root`` on PYTHONPATH): its
+    version, where it imports autograd from (chainrule's dependencies must be
+    there), micrograd's version."""
+    env = dict(os.environ, PYTHONPATH=str(root))
     try:
         proc = subprocess.run([exe, "-c", PROBE], capture_output=True, text=True, timeout=120,
-                              cwd=Path.home())
+                              cwd=Path.home(), env=env)
     except (OSError, subprocess.SubprocessError):
         return None
     if proc.returncode != 0:
@@ -172,12 +176,12 @@ def bench_python(version: str, *, root: Path = ROOT, log: Callable[[str], None] 
                  run: Runner = _run) -> str:
     """An interpreter of Python ``version`` ready for the benchmark (see the module
     docstring); creates ``.venv-bench-<version>`` in ``root`` when none is."""
-    if version == current_version() and usable(probe(sys.executable), version, root):
+    if version == current_version() and usable(probe(sys.executable, root), version, root):
         return sys.executable
     ours = root / f".venv-bench-{version}"
     for venv in (ours, root / f".venv-{version}"):
         exe = venv_python(venv)
-        if exe.exists() and _fresh(venv, root) and usable(probe(str(exe)), version, root):
+        if exe.exists() and _fresh(venv, root) and usable(probe(str(exe), root), version, root):
             return str(exe)
     base = find_python(version)
     log(f"bench: preparing {ours.name} (Python {version} from {base}): chainrule, "
@@ -191,7 +195,7 @@ def bench_python(version: str, *, root: Path = ROOT, log: Callable[[str], None] 
             raise InterpreterError(f"Python {version}: `{' '.join(cmd)}` failed "
                                    f"(exit status {code})")
     exe = venv_python(ours)
-    info = probe(str(exe))
+    info = probe(str(exe), root)
     if not usable(info, version, root):
         raise InterpreterError(f"Python {version}: {ours} was made, but {exe} does not import "
                                f"chainrule from {root} and micrograd {MICROGRAD_VERSION} "

@@ -10,7 +10,9 @@ W3 rows also show the sparsity: the share of the points whose hinge term
 relu(1 − y·score) is non-zero, i.e. whose gradient reaches the network (the
 mean over the steps, and the first and last step). The ratio depends on it
 (chainrule can skip the others' backward work, micrograd cannot) and on the
-Python version; the frozen-weights control (lr = 0) shows the dense case.
+Python version; the frozen-weights control (lr = 0) shows the dense case. As
+micrograd runs fewer W3 steps than chainrule, a second ratio compares the two
+over the steps both ran (the first ones, where the hinge terms are densest).
 """
 
 from __future__ import annotations
@@ -195,8 +197,27 @@ def summarize(cases: list[Case], outcomes: dict[str, dict[str, list[dict[str, An
         if ok_c and ok_m:
             row["problems"] = disagreements(case.workload, ok_c[0], ok_m[0])
             row["agree"] = not row["problems"]
+            if case.workload == "W3" and not row["frozen"]:
+                row["same_steps"] = same_steps(ok_c, ok_m, clock)
         rows.append(row)
     return rows
+
+
+def same_steps(chainrule: list[dict[str, Any]], micrograd: list[dict[str, Any]],
+               clock: str) -> dict[str, Any] | None:
+    """W3 over the steps both engines ran (1..k): each engine's median over its runs
+    of its mean time per step there, and micrograd ÷ chainrule. None when both ran
+    the same steps (the main ratio says it) or the step times are missing."""
+    k = min(min(r["steps"] for r in chainrule), min(r["steps"] for r in micrograd))
+    if all(r["steps"] == k for r in chainrule + micrograd):
+        return None
+    i = CLOCKS[clock]
+    try:
+        c, m = (statistics.median(sum(t[i] for t in r["step_times"][:k]) / k for r in runs)
+                for runs in (chainrule, micrograd))
+    except (KeyError, IndexError, TypeError):
+        return None
+    return {"steps": k, "chainrule": c, "micrograd": m, "ratio": m / c if c else None}
 
 
 def _w3_version(row: dict[str, Any]) -> str | None:
@@ -316,6 +337,11 @@ def table_rows(rows: list[dict[str, Any]], spread: bool = False) -> list[list[st
                                                if e and "steps" in e else "")
                      for e in (c, m)]
             out.append([f"{name}: {per_step}", *cells, fmt_ratio(row["ratio"])])
+            same = row.get("same_steps")
+            if same:
+                out.append([f"{name}: time per SGD step over steps 1–{same['steps']} "
+                            f"(both engines)", fmt_seconds(same["chainrule"]),
+                            fmt_seconds(same["micrograd"]), fmt_ratio(same["ratio"])])
             if any(e and "hinge_mean" in e for e in (c, m)):
                 out.append([f"{name}: non-zero hinge terms per step",
                             *(_cell_sparsity(e) for e in (c, m)), ""])

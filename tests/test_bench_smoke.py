@@ -241,6 +241,18 @@ def test_a_bench_venv_gets_chainrule_and_micrograd_from_the_index(tmp_path: Path
     assert len(ran) == 1
 
 
+def test_w3_is_also_compared_over_the_steps_both_engines_ran() -> None:
+    from bench.report import same_steps
+    c = [{"steps": 4, "step_times": [[0, 0.04], [0, 0.02], [0, 0.01], [0, 0.01]]},
+         {"steps": 4, "step_times": [[0, 0.06], [0, 0.04], [0, 0.01], [0, 0.01]]}]
+    m = [{"steps": 2, "step_times": [[0, 1.0], [0, 2.0]]}]
+    got = same_steps(c, m, "cpu")
+    assert got is not None and got["steps"] == 2
+    assert math.isclose(got["chainrule"], 0.04) and math.isclose(got["micrograd"], 1.5)
+    assert math.isclose(got["ratio"], 37.5)
+    assert same_steps(c, [dict(m[0], steps=4, step_times=c[0]["step_times"])], "cpu") is None
+
+
 def test_targets_per_python_version() -> None:
     def w3(version: str, ratio: float) -> dict[str, Any]:
         return {"case": w3_case_id(version), "workload": "W3", "python": version,
