@@ -41,17 +41,18 @@ def slide_style() -> dict[str, Any]:
     """matplotlib rcParams for figures shown on slides and printed in greyscale:
     ``plt.rcParams.update(nn.plot.slide_style())``.
 
-    200 dpi when saved (and in Jupyter with ``%config InlineBackend.figure_formats
-    = ["retina"]``, which renders at twice ``figure.dpi``), 12-pt text (a
-    10-inch-wide figure projected 13.3 inches wide shows it at 16 pt),
+    160 dpi, saved or shown in Jupyter with ``%config
+    InlineBackend.figure_formats = ["retina"]`` (which renders at twice
+    ``figure.dpi`` and shows the figure at its ``figure.dpi`` size), 12-pt
+    text (a 10-inch-wide figure projected 13.3 inches wide shows it at 16 pt),
     2-pt lines cycling through :data:`COLOURS` and :data:`DASHES` together,
     and constrained layout, so labels of neighbouring panels do not overlap."""
     _pyplot()
     from cycler import cycler
 
     return {
-        "figure.dpi": 100,
-        "savefig.dpi": 200,
+        "figure.dpi": 80,
+        "savefig.dpi": 160,
         "figure.constrained_layout.use": True,
         "font.size": 12,
         "axes.titlesize": 13,
