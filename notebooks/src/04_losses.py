@@ -11,6 +11,7 @@
 # %%
 %matplotlib inline
 %config InlineBackend.figure_formats = ["retina"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}  # no cropping pass
 import math
 
 import matplotlib.pyplot as plt

@@ -13,6 +13,7 @@
 # %%
 %matplotlib inline
 %config InlineBackend.figure_formats = ["retina"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}  # no cropping pass
 import sys
 
 import matplotlib.pyplot as plt

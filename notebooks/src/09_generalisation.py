@@ -17,6 +17,7 @@
 # %%
 %matplotlib inline
 %config InlineBackend.figure_formats = ["retina"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}  # no cropping pass
 import random
 
 import matplotlib.pyplot as plt
@@ -40,11 +41,14 @@ def error(model, X, y):
 
 # %%
 widths = [1, 2, 4, 8, 16, 32]
-train_err, test_err, by_width = [], [], {}
+train_err, test_err, by_width, histories = [], [], {}, {}
 for w in widths:
     model = nn.MLP(2, [w, 1], seed=0)
-    nn.fit(model, X_train, y_train, loss="hinge",
-           optimizer=nn.optim.Adam(model.parameters(), lr=0.05), epochs=200, progress=False)
+    # the widest one also scores 100 test points after every epoch (see "Over the epochs")
+    watch = (X_test[:100], y_test[:100]) if w == 32 else None
+    histories[w] = nn.fit(model, X_train, y_train, loss="hinge", validation=watch,
+                          optimizer=nn.optim.Adam(model.parameters(), lr=0.05), epochs=200,
+                          progress=False)
     by_width[w] = model
     train_err.append(error(model, X_train, y_train))
     test_err.append(error(model, X_test, y_test))
@@ -69,12 +73,13 @@ plt.show()
 # boundary, and 200 epochs of Adam do not bend it (width 1 can only draw a
 # line; widths 2 to 8 could do more, and from other seeds they sometimes
 # do). From width 16 on, training error falls, to 0 at width 32: the widest
-# network *interpolates*, noise included. Yet on this data the test error does not climb back up —
-# the widest network is the best. The decision boundaries of widths 1, 16 and
-# 32 show why: the wide network bends just enough to fit every point without
-# becoming erratic elsewhere. (Compare the memoriser of notebook 7, which also
-# has training error 0 and no idea anywhere else: fitting the data says
-# nothing by itself about generalisation.)
+# network *interpolates*, noise included. Yet on this data the test error
+# does not climb back up — the widest network is the best. The decision
+# boundaries of widths 1, 16 and 32 show why: the wide network bends just
+# enough to fit every point without becoming erratic elsewhere. (Compare the
+# memoriser of notebook 7, which also has training error 0 and no idea
+# anywhere else: fitting the data says nothing by itself about
+# generalisation.)
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
@@ -89,13 +94,12 @@ plt.show()
 #
 # The old paradigm's tool against overfitting is *early stopping*: watch a
 # validation set during training and stop when it gets worse. The width-32
-# network again, now with 100 of the test points as validation data
-# (`nn.fit(..., validation=...)` evaluates them after every epoch):
+# network of the sweep had 100 of the test points as validation data
+# (`nn.fit(..., validation=...)` evaluates them after every epoch, without
+# changing the training); its history:
 
 # %%
-wide = nn.MLP(2, [32, 1], seed=0)
-h = nn.fit(wide, X_train, y_train, loss="hinge", validation=(X_test[:100], y_test[:100]),
-           optimizer=nn.optim.Adam(wide.parameters(), lr=0.05), epochs=200, progress=False)
+h = histories[32]
 i = min(range(h.epochs), key=h["val_loss"].__getitem__)  # a 0-based list index
 best = i + 1                                                 # the epoch, counted from 1
 print(f"validation loss is lowest at epoch {best}: {h['val_loss'][i]:.3f} "
