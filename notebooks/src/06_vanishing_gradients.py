@@ -150,7 +150,7 @@ print(f"centred inputs:      {same_cen:.0%} of steps moved both weights the same
       f"distance to w* after 60 steps {dist(path_cen[-1]):.1e}")
 
 # %%
-fig, ax = plt.subplots(figsize=(8, 5))
+fig, ax = plt.subplots(figsize=(9, 5))  # wide enough for the square axes and the legend
 for path, name, fmt in ((path_pos, "all-positive inputs", "o-"),
                         (path_cen, "centred inputs", "s--")):
     ax.plot([p[0] for p in path], [p[1] for p in path], fmt, markersize=4, label=name)

@@ -68,6 +68,8 @@ for ax, model, title in ((left, dist, "l1_norm_net: ‖x − q‖₁"),
     fig.colorbar(c, ax=ax)
     ax.plot(*q, "X", color="white", markeredgecolor="black", markersize=12)
     ax.set_aspect("equal")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
     ax.set_title(title)
 plt.show()
 
@@ -119,6 +121,8 @@ for label, marker in ((1.0, "^"), (-1.0, "o")):
 ax.scatter([p[0] for p in test], [p[1] for p in test], marker="x", c="k",
            label="other integer point")
 ax.set_aspect("equal")
+ax.set_xlabel("x₁")
+ax.set_ylabel("x₂")
 fig.legend(loc="outside lower center", ncols=2)
 ax.set_title("the memoriser: right on its points, 0 elsewhere")
 plt.show()
@@ -173,6 +177,7 @@ right.loglog(ns, [errors[4] * (4 / n) ** 2 for n in ns], "k--", label="∝ 1/n²
 right.set_xticks(ns, labels=[str(n) for n in ns])
 right.set_xticks([], minor=True)
 right.set_xlabel("intervals (hidden neurons)")
+right.set_ylabel("max |net(x) − g(x)|")
 right.legend()
 right.set_title("error against network size")
 plt.show()
