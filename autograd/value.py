@@ -72,7 +72,9 @@ class Value:
 
     def __init__(self, data: Any, label: str | None = None) -> None:
         self._data = data if type(data) is float else to_float(data)
-        self._label = check_label(label)
+        # the common cases inline (a constant, a printable str); else the full check
+        self._label = (label if label is None or (type(label) is str and label.isprintable())
+                       else check_label(label))
         self._grad = 0.0
         self._op = None
         self._prev = ()

@@ -136,8 +136,9 @@ _bias_of = attrgetter("b")
 def lift_inputs(x: Sequence[Any]) -> list[Value]:
     """Inputs as Values: numbers become leaves labelled ``x1``, ``x2``, ...
     (by position), Values are kept as they are."""
-    return [v if isinstance(v, Value) else Value(v, label=_input_label(i))
-            for i, v in enumerate(x)]
+    if len(x) > len(_X_LABELS):
+        _input_label(len(x) - 1)
+    return [v if isinstance(v, Value) else Value(v, label=name) for v, name in zip(x, _X_LABELS)]
 
 
 def _where(position: tuple[int, ...]) -> str:
