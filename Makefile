@@ -85,69 +85,24 @@ torch: $(STAMP)
 # (tests/test_step_browser.py). Installed non-interactively when missing and
 # root (as in CI); otherwise a loud warning, and that test is skipped.
 chromium:
-	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "make: installing Debian's chromium (apt-get) for the step-through browser test"; \
-	  ok=; for attempt in 1 2 3; do \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      chromium >/dev/null && { ok=1; break; }; \
-	    echo "make: apt-get install chromium failed (attempt $$attempt of 3)"; sleep 10; \
-	  done; \
-	  [ -n "$$ok" ] || { echo "make: apt-get install chromium FAILED"; exit 1; }; \
-	else \
-	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
-	  echo "!!! chromium is NOT installed and cannot be (not root, or no apt-get):     !!!"; \
-	  echo "!!! the step-through player will NOT be tested in a browser (test skipped). !!!"; \
-	  echo "!!! Install it: sudo apt-get install chromium                               !!!"; \
-	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
-	fi
+	@.ci/apt-need chromium "the step-through browser tests" \
+	  "the player and the notebooks will NOT be tested in a browser (tests skipped)." chromium
 
 # Debian's poppler-utils (pdftoppm, pdftotext, pdffonts), for the PDF tests
 # (tests/test_pdf.py: the PDF rendered back to PNG, its text and its fonts).
 # Installed non-interactively when missing and root (as in CI); otherwise a
 # loud warning, and those checks are skipped.
 poppler:
-	@if command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
-	    && command -v pdffonts >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "make: installing Debian's poppler-utils (apt-get) for the PDF tests"; \
-	  ok=; for attempt in 1 2 3; do \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      poppler-utils >/dev/null && { ok=1; break; }; \
-	    echo "make: apt-get install poppler-utils failed (attempt $$attempt of 3)"; sleep 10; \
-	  done; \
-	  [ -n "$$ok" ] || { echo "make: apt-get install poppler-utils FAILED"; exit 1; }; \
-	else \
-	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
-	  echo "!!! poppler-utils is NOT installed and cannot be (not root, or no apt-get): !!!"; \
-	  echo "!!! PDFs will NOT be rendered back and read (pdftoppm, pdftotext, pdffonts  !!!"; \
-	  echo "!!! checks skipped).  Install it: sudo apt-get install poppler-utils        !!!"; \
-	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
-	fi
+	@.ci/apt-need poppler-utils "the PDF tests" \
+	  "PDFs will NOT be rendered back and read (pdftoppm, pdftotext, pdffonts checks skipped)." \
+	  pdftoppm pdftotext pdffonts
 
 # valgrind, for the test of bench/compare.py's instruction counts
 # (tests/test_bench_smoke.py). Installed non-interactively when missing and root
 # (as in CI); otherwise a loud warning, and that test is skipped.
 valgrind:
-	@if command -v valgrind >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "make: installing Debian's valgrind (apt-get) for the instruction-count test"; \
-	  ok=; for attempt in 1 2 3; do \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      valgrind >/dev/null && { ok=1; break; }; \
-	    echo "make: apt-get install valgrind failed (attempt $$attempt of 3)"; sleep 10; \
-	  done; \
-	  [ -n "$$ok" ] || { echo "make: apt-get install valgrind FAILED"; exit 1; }; \
-	else \
-	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
-	  echo "!!! valgrind is NOT installed and cannot be (not root, or no apt-get):      !!!"; \
-	  echo "!!! bench/compare.py --callgrind will NOT be tested (test skipped).         !!!"; \
-	  echo "!!! Install it: sudo apt-get install valgrind                               !!!"; \
-	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
-	fi
+	@.ci/apt-need valgrind "the instruction-count test" \
+	  "bench/compare.py --callgrind will NOT be tested (test skipped)." valgrind
 
 demo: $(STAMP)
 	$(PY) -m autograd demo

@@ -55,7 +55,7 @@ from bench import callgrind  # noqa: E402
 from bench.cases import Case, cases  # noqa: E402
 from bench.interpreters import parse_versions  # noqa: E402
 from bench.report import fmt_ratio, fmt_seconds, summarize_engine  # noqa: E402
-from bench.run import prepare_pythons, run_process, worker_command  # noqa: E402
+from bench.run import git_state, prepare_pythons, run_process, worker_command  # noqa: E402
 from bench.worker import DEFAULT_RECURSION_LIMIT  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,17 +123,10 @@ def export_tree(spec: str, into: Path, repo: Path = ROOT) -> Tree:
 
 
 def _git_suffix(path: Path) -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=path,
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd", "nn"],
-                               cwd=path, capture_output=True, text=True,
-                               timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+    state = git_state(path)
+    if state is None:
         return ""
-    if not head:
-        return ""
-    return f" (commit {head}" + (", with uncommitted changes" if dirty else "") + ")"
+    return f" (commit {state[0]}" + (", with uncommitted changes" if state[1] else "") + ")"
 
 
 def copy_harness(into: Path) -> Path:

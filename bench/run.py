@@ -163,20 +163,28 @@ def _one(engine: str, case: Case, params: dict[str, Any], what: str, timeout: fl
     return outcome
 
 
+def git_state(path: Path) -> tuple[str, bool] | None:
+    """(short commit, whether autograd/ or nn/ have uncommitted changes) of the
+    checkout at ``path``; None where git cannot tell."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=path,
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd", "nn"],
+                               cwd=path, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (head, bool(dirty)) if head else None
+
+
 def engine_revision() -> str:
     """The git commit of the code measured, and whether autograd/ or nn/ had
     uncommitted changes (the table then describes a working tree, not a commit)."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd", "nn"],
-                               cwd=ROOT, capture_output=True, text=True,
-                               timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+    state = git_state(ROOT)
+    if state is None:
         return "unknown revision"
-    if not head:
-        return "unknown revision"
-    return f"commit {head}" + (" with uncommitted changes in autograd/ or nn/" if dirty else "")
+    return f"commit {state[0]}" + (" with uncommitted changes in autograd/ or nn/"
+                                   if state[1] else "")
 
 
 def _check_micrograd() -> None:
