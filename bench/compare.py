@@ -55,7 +55,13 @@ from bench import callgrind  # noqa: E402
 from bench.cases import Case, cases  # noqa: E402
 from bench.interpreters import parse_versions  # noqa: E402
 from bench.report import fmt_ratio, fmt_seconds, summarize_engine  # noqa: E402
-from bench.run import git_state, prepare_pythons, run_process, worker_command  # noqa: E402
+from bench.run import (  # noqa: E402
+    git_state,
+    prepare_pythons,
+    run_process,
+    say_progress,
+    worker_command,
+)  # noqa: E402
 from bench.worker import DEFAULT_RECURSION_LIMIT  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,10 +256,7 @@ def _one(tree: Tree, harness: Path, case: Case, params: dict[str, Any], python: 
                            mem_limit_gb=mem_limit_gb, use_callgrind=use_callgrind,
                            scratch=scratch)
     if progress:
-        status = ("ok" if outcome.get("ok") else
-                  f"{outcome['error']} ({outcome.get('detail', '')[:80]})")
-        print(f"[{what}] {case.label:<44} {side:<9} {status} "
-              f"({fmt_seconds(time.perf_counter() - t0)})", file=sys.stderr, flush=True)
+        say_progress(what, case, side, outcome, time.perf_counter() - t0)
     return outcome
 
 

@@ -155,12 +155,17 @@ def _one(engine: str, case: Case, params: dict[str, Any], what: str, timeout: fl
                          recursion_limit=recursion_limit, mem_limit_gb=mem_limit_gb,
                          python=python)
     if progress:
-        status = ("ok" if outcome.get("ok") else
-                  f"{outcome['error']} ({outcome.get('detail', '')[:80]})")
-        print(f"[{what}] {case.label:<44} {engine:<9} {status} "
-              f"({fmt_seconds(time.perf_counter() - t0)} with start-up)",
-              file=sys.stderr, flush=True)
+        say_progress(what, case, engine, outcome, time.perf_counter() - t0, " with start-up")
     return outcome
+
+
+def say_progress(what: str, case: Case, who: str, outcome: Outcome, seconds: float,
+                 note: str = "") -> None:
+    """One line on stderr per measurement: what, the case, who ran it, ok or why not."""
+    status = ("ok" if outcome.get("ok") else
+              f"{outcome['error']} ({outcome.get('detail', '')[:80]})")
+    print(f"[{what}] {case.label:<44} {who:<9} {status} ({fmt_seconds(seconds)}{note})",
+          file=sys.stderr, flush=True)
 
 
 def git_state(path: Path) -> tuple[str, bool] | None:
