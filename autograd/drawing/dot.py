@@ -107,20 +107,21 @@ def short_name(t: Scene, i: int, s: Style, depth: int = 2) -> str:
     sym = op.label()
     if depth == 0:
         return "…"
-    args = [_operand(t, u.src, s, depth - 1) for u in t.inputs[i]]
     kind = op.syntax.kind
+    if kind == "pairs":
+        return sym
+    if len(t.inputs[i]) > 3:
+        return f"{sym}(…)"
+    args = [_operand(t, u.src, s, depth - 1) for u in t.inputs[i]]
     if kind == "infix" and len(args) == 2:
         text = f"{args[0]} {sym} {args[1]}"
     elif kind == "infix" and len(args) == 1:  # a bound power: x^2
         text = f"{args[0]}{sym}"
     elif kind == "prefix" and len(args) == 1:
         text = f"{sym}{args[0]}"
-    elif kind == "pairs":
-        text = sym
     else:
         name = sym if all(ch.isalnum() or ch in "σ_ " for ch in sym) else op.syntax.token
-        inner = ", ".join(args) if len(args) <= 3 else "…"
-        text = f"{name}({inner})"
+        text = f"{name}({', '.join(args)})"
     if len(text) <= MAX_NAME:
         return text
     return f"{sym}(…)" if kind not in ("infix", "prefix", "pairs") else "…"
@@ -294,8 +295,8 @@ def measure(t: Scene, p: Plan, s: Style, *, edge_labels: bool | None = None,
             lay.keep(f"{name}.name", fonts.cell_width(tx.name(i, g), size, bold, CELL_PAD))
         for known in (True, False):
             lay.keep(f"{name}.data", fonts.cell_width(tx.data(i, known), size, padding=CELL_PAD))
-        for text in tx.grad_states(i):
-            lay.keep(f"{name}.grad", fonts.cell_width(text, size, padding=CELL_PAD))
+        for text in tx.grad_states(i):  # bold in the frame that computes it
+            lay.keep(f"{name}.grad", fonts.cell_width(text, size, True, CELL_PAD))
         if stored_grad:
             lay.keep(f"{name}.grad", fonts.cell_width(tx.stored(i), size, padding=CELL_PAD))
         if v.fn is not None and g is None:
@@ -319,8 +320,8 @@ def measure(t: Scene, p: Plan, s: Style, *, edge_labels: bool | None = None,
                 texts = [tx.group_backward_label(use_list), "?"]
             else:
                 texts = [tx.backward_label(use_list[0]), "?"] if not t.is_constant(src) else []
-            for text in texts:
-                lay.keep(f"b{key}", fonts.cell_width(text, esize, padding=EDGE_PAD))
+            for text in texts:  # bold in the frame that computes it
+                lay.keep(f"b{key}", fonts.cell_width(text, esize, True, EDGE_PAD))
     if p.collapsed:
         lay.notes.insert(0, w.collapsed.format(n=len(p.groups), full=p.full_count))
     lay.notes.extend(notes or [])

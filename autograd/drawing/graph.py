@@ -27,15 +27,15 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..tape import Tape
 from ..value import Value
 
 
-@dataclass(frozen=True)
-class Use:
-    """Value ``src`` used as argument ``pos`` of the op that produced ``dst``."""
+class Use(NamedTuple):
+    """Value ``src`` used as argument ``pos`` of the op that produced ``dst``
+    (a tuple: a million of them are made quickly)."""
 
     src: int
     dst: int
@@ -87,15 +87,15 @@ def read(root: Any, where: str = "draw") -> Scene:
     n = len(tape)
     inputs: list[list[Use]] = [[] for _ in range(n)]
     users: list[list[Use]] = [[] for _ in range(n)]
-    for i in range(n):  # by creation: each node's users end up in the engine's order
-        if tape.ops[i] is None:
+    make = Use._make
+    for i, args in enumerate(tape.args):  # by creation: users end up in the engine's order
+        if not args:
             continue
         g = grads[i]
-        uses = inputs[i]
-        for pos, (j, d) in enumerate(zip(tape.args[i], locals_[i])):
-            use = Use(j, i, pos, d, d * g)
-            uses.append(use)
-            users[j].append(use)
+        uses = inputs[i] = [make((j, i, pos, d, d * g))
+                            for pos, (j, d) in enumerate(zip(args, locals_[i]))]
+        for use in uses:
+            users[use[0]].append(use)
     return Scene(list(tape.nodes), grads, inputs, users, tape.steps())
 
 
@@ -165,6 +165,8 @@ def find_groups(t: Scene) -> list[Group]:
 
 def _number_layers(t: Scene, groups: list[Group]) -> None:
     """Layer of each neuron: 1 + the deepest layer among the neurons upstream of it."""
+    if not groups:
+        return
     ends = {g.output: g for g in groups}
     depth = [0] * len(t.values)
     for i in range(len(t.values)):  # inputs come before users
@@ -244,10 +246,11 @@ def count_drawn(t: Scene, plan: Plan) -> int:
     """How many Graphviz nodes the plan draws (a value with an op counts twice)."""
     owner = plan.group_of() if plan.collapsed else {}
     total = len(plan.groups) if plan.collapsed else 0
-    for i, v in enumerate(t.values):
-        if i in owner or i in plan.hidden:
-            continue
-        total += 1 if v.fn is None else 2
+    skip = owner.keys() | plan.hidden if owner or plan.hidden else ()
+    n_ops = len(t.steps)
+    total += len(t.values) + n_ops  # a value with an op counts twice
+    for i in skip:
+        total -= 1 if t.values[i].fn is None else 2
     return total
 
 
