@@ -111,8 +111,9 @@ def choose(t: Scene, s: Style, page: Page, write: Callable[[Style, Plan, bool | 
                 if scale >= 1.0:
                     return _grown(s, page, scale, rankdir, cells, p, labels, write, renderer)
     scale, base, p, labels = max(tried, key=lambda x: x[0])
-    note = words(s.lang).fit_small.format(size=f"{page.min_pt * scale:.0f}", page=page.name,
-                                          min=f"{page.min_pt:g}")
+    shown = page.min_pt * scale
+    note = words(s.lang).fit_small.format(size=f"{shown:.0f}" if shown >= 10 else f"{shown:.1f}",
+                                          page=page.name, min=f"{page.min_pt:g}")
     return Choice(base, p, labels, size, (note,))
 
 

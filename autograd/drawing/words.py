@@ -76,7 +76,7 @@ EN = Words(
     hidden_node="… {n} more values",
     no_labels="edge labels left out ({n} edges; draw(..., edge_labels=True) shows them)",
     fanin=("no numbers on the {n} inputs of {ops} (more than {limit} inputs: "
-           "their values and gradients are in the nodes)"),
+           "the nodes show them)"),
     fit_small=("text is {size} pt at {page} size (less than {min} pt): the graph is too "
                "big to read on one page; draw a part of it (max_nodes=...)"),
     step="Step {k} of {n}",
@@ -120,7 +120,7 @@ FR = Words(
     no_labels=("arêtes sans nombres ({n} arêtes ; draw(..., edge_labels=True) "
                "les montre)"),
     fanin=("pas de nombres sur les {n} entrées de {ops} (plus de {limit} entrées : "
-           "leurs valeurs et gradients sont dans les nœuds)"),
+           "les nœuds les montrent)"),
     fit_small=("texte de {size} pt au format {page} (moins de {min} pt) : le graphe est "
                "trop grand pour une page ; dessinez-en une partie (max_nodes=...)"),
     step="Étape {k} sur {n}",
