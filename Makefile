@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test check demo bench lint typecheck clean chromium torch pythons poppler
+.PHONY: test check demo bench lint typecheck clean chromium torch pythons poppler gallery
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -124,6 +124,11 @@ poppler:
 
 demo: $(STAMP)
 	$(PY) -m autograd demo
+
+# docs/gallery/: every graph of the course at slide size (forward, backward, both) and the
+# neuron stepped through; tests/test_gallery.py keeps their DOT as golden files.
+gallery: $(STAMP)
+	$(PY) docs/gallery/build.py
 
 # make bench ARGS="--quick" (or --runs N, --workloads W1,W3, --markdown, --json F)
 bench: $(STAMP)

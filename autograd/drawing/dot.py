@@ -666,7 +666,7 @@ class DotWriter:
                     "forward backward"
         pen = 2.5 if active and in_frame else 1.2
         return (f'  {tail} -> {head} [id="e{key}", class="{cls}", dir={arrow}, '
-                f'color="{color}", style={style}, penwidth={pen:g}{self._port}];')
+                f'color="{color}", style={style}, penwidth={pen:g}];')
 
     # -- the whole graph ----------------------------------------------------------
     def source(self) -> str:

@@ -262,10 +262,11 @@ def step_through(root: Any, *, style: Style | None = None,
 
 
 def wrap(text: str, width: int = CAPTION_WIDTH) -> list[str]:
-    """A caption as lines of at most ``width`` characters, broken after ``; `` where
-    it can (a clause stays whole), else between words."""
+    """A caption as lines of at most ``width`` characters, broken after ``; `` or
+    ``: `` where it can (a clause stays whole), else between words."""
     lines: list[str] = []
-    for clause in text.replace(" ; ", " ;\0").replace("; ", ";\0").split("\0"):
+    for clause in (text.replace(" ; ", " ;\0").replace("; ", ";\0").replace(" : ", " :\0")
+                   .replace(": ", ":\0").split("\0")):
         if lines and len(lines[-1]) + 1 + len(clause) <= width:
             lines[-1] += " " + clause
         else:
