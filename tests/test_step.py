@@ -68,7 +68,7 @@ def test_each_step_highlights_its_op_and_fills_its_inputs() -> None:
     assert 'id="op4", class="op active"' in one and 'id="op3", class="op pending"' in one
     assert grad_of(one, "w") == "grad 5" and grad_of(one, "u") == "grad ?"
     assert ">1 × 5 = 5<" in one and ">?<" in one  # the + node's edges still wait
-    assert 'class="value leaf active"' in node_line(one, "w")
+    assert 'class="value leaf receiving"' in node_line(one, "w")
     assert 'class="value done"' in node_line(one, "f")
     two = s[2].source
     assert 'id="op3", class="op active"' in two and 'id="op4", class="op done"' in two

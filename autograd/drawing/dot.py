@@ -454,8 +454,9 @@ class DotWriter:
         return sum(1 for u in self.t.users[i] if self._finished(u))
 
     def _state(self, i: int) -> str:
-        """``active`` (computed or receiving now), ``done``, ``pending`` (not known
-        yet), or ``""`` outside a step-through."""
+        """A value's state in a frame: ``receiving`` (computed, or given its
+        contribution, by the active op), ``done``, ``pending`` (not known yet), or
+        ``""`` outside a step-through."""
         t = self.t
         if self.moment is None:
             return ""
@@ -463,11 +464,11 @@ class DotWriter:
             if t.values[i].fn is None:
                 return ""
             if i == self.active:
-                return "active"
+                return "receiving"
             return "done" if i in self.forward_done else "pending"
         if i != t.root and self.active is not None and any(
                 u.dst == self.active for u in t.users[i]):
-            return "active"
+            return "receiving"
         if i == t.root or (t.users[i] and all(self._finished(u) for u in t.users[i])):
             return "done"
         return "pending"
@@ -506,7 +507,7 @@ class DotWriter:
         known = self._known(i)
         if t.is_constant(i) and group is None:
             return self._constant_node(i, name)
-        fill = {"active": s.active_fill, "done": s.done_fill}.get(
+        fill = {"receiving": s.active_fill, "done": s.done_fill}.get(
             state, s.leaf_fill if v.fn is None else s.value_fill)
         text_color = s.pending_color if state == "pending" else s.text_color
         column = s.cells == "column"
@@ -530,7 +531,7 @@ class DotWriter:
             pending = "?" in grad_text
             cells.append(self._cell(f"{name}.grad", grad_text, size=size, padding=CELL_PAD,
                                     color=s.pending_color if pending else s.grad_color,
-                                    bold=state == "active"))
+                                    bold=state == "receiving"))
         elif self.stored_grad:
             cells.append(self._cell(f"{name}.grad", tx.stored(i), size=size, padding=CELL_PAD,
                                     color=s.grad_color))
@@ -542,7 +543,7 @@ class DotWriter:
                  f'color="{s.border_color}">{rows}</table>')
         kind = "group" if group is not None else ("value leaf" if v.fn is None else "value")
         classes = " ".join(c for c in (kind, state) if c)
-        line = {"active": ', penwidth=3, style="filled,bold"',
+        line = {"receiving": ', penwidth=3, style="filled,bold"',
                 "pending": ', penwidth=1.5, style="filled,dashed"',
                 "done": ', penwidth=1.5, style="filled"'}.get(state, ', penwidth=1, style="filled"')
         tooltip = v.label or ("input" if v.fn is None else v.op)
