@@ -149,7 +149,7 @@ def _draw_parser(prog: str) -> _Parser:
                         "both: overlaid (default: forward)")
     p.add_argument("--fit", choices=("slide", "slide-4:3", "a4", "a4-landscape"), default=None,
                    help="lay the drawing (and the frames) out for a page: text at least "
-                        "18 pt on a slide, 9 pt on A4")
+                        "18 pt on a slide, 8 pt on A4")
     p.add_argument("--lang", choices=("en", "fr"), default=None,
                    help="the drawing's words and the step-through's captions in English "
                         "or French")

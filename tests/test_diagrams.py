@@ -230,7 +230,7 @@ def test_fit_a4_and_a_bad_page() -> None:
     for name in ("f", "neuron"):
         d = draw(SEEDS[name](), "both", fit="a4")
         w, h, text = page_of(d.svg())
-        assert w <= 7.27 * 72 + 0.5 and h <= 10.69 * 72 + 0.5 and text >= 9 - 0.05
+        assert w <= 7.27 * 72 + 0.5 and h <= 10.69 * 72 + 0.5 and text >= 8 - 0.05
     with pytest.raises(ValueError, match="fit must be None or one of 'slide'"):
         draw(SEEDS["f"](), fit="poster")
 

@@ -158,7 +158,7 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
     - ``fit``: ``"slide"`` (16:9), ``"slide-4:3"``, ``"a4"``, ``"a4-landscape"``:
       chooses the direction (left to right or top down), the cells' arrangement,
       collapsing, edge numbers and the font size, so that the drawing fits the
-      page with its text at least 18 pt on a slide (9 pt on A4); when nothing
+      page with its text at least 18 pt on a slide (8 pt on A4); when nothing
       fits, a note says how small the text is (see ``autograd.drawing.fit``).
     - ``clusters``: neurons (a weighted sum, its activation and its own
       parameters) in a dashed box, named by layer and number (``neuron 1.2``);

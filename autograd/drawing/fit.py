@@ -2,7 +2,8 @@
 
 A page is a size and the smallest text that is readable on it: 18 pt on a
 slide (a 16:9 slide is 13.33 × 7.5 in, PowerPoint's and Beamer's 16:9 at
-1:1), 9 pt on A4 paper. :func:`choose` tries, from the most detailed to the
+1:1), 8 pt on A4 paper (the usual floor for figures in print).
+:func:`choose` tries, from the most detailed to the
 most compact, the ways a graph can be drawn — left to right or top down,
 value cells in a row or in a column, every node or neurons collapsed into
 boxes, numbers on the edges or not — with all text at the smallest readable
@@ -38,8 +39,8 @@ class Page:
 PAGES = {
     "slide": Page("slide", 13.333, 7.5, 18.0, 28.0),
     "slide-4:3": Page("slide-4:3", 10.0, 7.5, 18.0, 28.0),
-    "a4": Page("a4", 7.27, 10.69, 9.0, 14.0),
-    "a4-landscape": Page("a4-landscape", 10.69, 7.27, 9.0, 14.0),
+    "a4": Page("a4", 7.27, 10.69, 8.0, 14.0),
+    "a4-landscape": Page("a4-landscape", 10.69, 7.27, 8.0, 14.0),
 }
 #: A plan that draws more nodes than this is not tried at full detail (it cannot be
 #: read on one page at the page's text size, and laying it out costs time).
