@@ -52,8 +52,10 @@ class Stepper:
     player (the HTML player of :mod:`autograd.drawing.display`)."""
 
     def __init__(self, t: Scene, drawings: list[Drawing], captions: list[str],
-                 active: list[str | None], passes: str = "backward") -> None:
+                 active: list[str | None], passes: str = "backward",
+                 captions_in_frames: bool = False) -> None:
         self._scene = t
+        self.captions_in_frames = captions_in_frames
         self.frames = drawings
         self.captions = captions
         self.active = active  # the DOT id of the op node active in each frame
@@ -124,6 +126,7 @@ class Stepper:
             note = (f"no Graphviz renderer found, showing DOT text; to see pictures: "
                     f"{INSTALL_HINT}" if _no_renderer() else f"rendering failed: {e}")
         return player_html(frames, kind, self.captions, self.active, note=note,
+                           captions_in_frames=self.captions_in_frames and kind == "svg",
                            standalone=standalone)
 
     def save_html(self, path: str | Path) -> Path:
@@ -258,7 +261,7 @@ def step_through(root: Any, *, style: Style | None = None,
         node = (t.forward_steps if m.pass_ == "forward" else t.steps)[m.done - 1]
         g = owner.get(node)
         active.append(f"g{g.output}" if g is not None else f"op{node}")
-    return Stepper(t, drawings, texts, active, passes)
+    return Stepper(t, drawings, texts, active, passes, captions)
 
 
 def wrap(text: str, width: int = CAPTION_WIDTH) -> list[str]:
