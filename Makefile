@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test check demo bench lint typecheck clean chromium torch pythons poppler gallery
+.PHONY: test check demo bench compare lint typecheck clean chromium torch pythons poppler \
+	valgrind gallery
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +22,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: lint typecheck chromium torch poppler
+test: lint typecheck chromium torch poppler valgrind
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory pythons
 
@@ -40,10 +41,14 @@ CORE_TESTS := tests/test_engine.py tests/test_ops.py tests/test_conventions.py \
 OTHER_PYTHONS := 3.10 3.13
 pythons:
 	@for v in $(OTHER_PYTHONS); do \
-	  exe=$$(command -v python$$v || ls -d $$HOME/.pyenv/versions/$$v*/bin/python 2>/dev/null | tail -n 1); \
+	  exe=; for c in $$(command -v python$$v) \
+	      $$(ls -d $$HOME/.pyenv/versions/$$v.*/bin/python 2>/dev/null | sort -V -r); do \
+	    if [ "$$($$c -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" \
+	        = "$$v" ]; then exe=$$c; break; fi; \
+	  done; \
 	  if [ -z "$$exe" ]; then \
 	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
-	    echo "!!! Python $$v NOT FOUND (no python$$v on PATH, none in ~/.pyenv/versions):   !!!"; \
+	    echo "!!! Python $$v NOT FOUND (no python$$v on PATH that runs, none in ~/.pyenv):  !!!"; \
 	    echo "!!! the engine and nn tests were NOT run on Python $$v.                        !!!"; \
 	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	    continue; \
@@ -122,6 +127,28 @@ poppler:
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
 
+# valgrind, for the test of bench/compare.py's instruction counts
+# (tests/test_bench_smoke.py). Installed non-interactively when missing and root
+# (as in CI); otherwise a loud warning, and that test is skipped.
+valgrind:
+	@if command -v valgrind >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "make: installing Debian's valgrind (apt-get) for the instruction-count test"; \
+	  ok=; for attempt in 1 2 3; do \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      valgrind >/dev/null && { ok=1; break; }; \
+	    echo "make: apt-get install valgrind failed (attempt $$attempt of 3)"; sleep 10; \
+	  done; \
+	  [ -n "$$ok" ] || { echo "make: apt-get install valgrind FAILED"; exit 1; }; \
+	else \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!!! valgrind is NOT installed and cannot be (not root, or no apt-get):      !!!"; \
+	  echo "!!! bench/compare.py --callgrind will NOT be tested (test skipped).         !!!"; \
+	  echo "!!! Install it: sudo apt-get install valgrind                               !!!"; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
+
 demo: $(STAMP)
 	$(PY) -m autograd demo
 
@@ -130,10 +157,21 @@ demo: $(STAMP)
 gallery: $(STAMP)
 	$(PY) docs/gallery/build.py
 
+# make bench: W1-W4 against micrograd 0.1.0, W3 and its frozen control on each of
+# BENCH_PYTHONS (each gets a .venv-bench-3.X when needed). ~10 min on 2 cores.
 # make bench ARGS="--quick" (or --runs N, --workloads W1,W3, --markdown, --json F)
+BENCH_PYTHONS ?= 3.11,3.13
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"
-	$(PY) bench/run.py $(ARGS)
+	$(PY) bench/run.py --python $(BENCH_PYTHONS) $(ARGS)
+
+# make compare BASELINE=main (a git revision or a checkout's directory): this
+# working tree against it on W1-W4, interleaved; ARGS="--callgrind" counts
+# instructions instead (see bench/compare.py).
+BASELINE ?= HEAD
+compare: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) bench/compare.py --baseline $(BASELINE) $(ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-3.* build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-3.* .venv-bench-* build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from .value import Value
 
 SEEN = object()  # the mark of a node reached by :func:`order`
+_last_write = -1  # the creation number a leaf's .data was last written at
 _creation = attrgetter("_id")
 lock = threading.RLock()  # held by every pass that uses the scratch slots
 _running = threading.local()  # .active: this thread is inside a pass
@@ -69,6 +70,35 @@ def exclusive(what: str) -> Iterator[None]:
             yield
         finally:
             _running.active = False
+
+
+def wrote(creation: int) -> None:
+    """A leaf's ``.data`` was just written; it now has this creation number."""
+    global _last_write
+    _last_write = creation
+
+
+class StaleGraphError(RuntimeError):
+    """A node was made from a leaf whose ``.data`` was changed afterwards."""
+
+
+def check_fresh(reached: list[Value], oldest: int | None = None) -> None:
+    """Refuse a walk over a node made before one of its inputs' ``.data`` was
+    written (its value and derivatives would mix old and new data). Costs
+    nothing unless some leaf was written after the oldest op node reached was
+    made (``oldest``, its creation number, if the caller knows it); then every
+    reached edge is checked."""
+    if oldest is None:
+        oldest = min((n._id for n in reached if n._op is not None), default=None)
+    if oldest is None or _last_write < oldest:
+        return
+    for node in reached:
+        for x in node._prev:
+            if x._id > node._id:
+                raise StaleGraphError(
+                    f"{x!r} had its .data changed after {node!r} was computed from it: "
+                    f"the graph is stale (its values and gradients would mix the old and "
+                    f"the new data); compute the output again from the inputs")
 
 
 def _clear_marks(root: Value) -> None:
@@ -91,20 +121,17 @@ def order(root: Value) -> list[Value]:
     """Every node below ``root`` once, by creation: each after its inputs, the
     root last. The order of the tape, and the reverse of backward's."""
     with exclusive("topological_order"):
-        nodes: list[Value] = []
+        nodes: list[Value] = [root]
         try:
             root._g = SEEN
-            heap = [(-root._id, root)]
-            while heap:
-                node = heappop(heap)[1]
-                nodes.append(node)
+            for node in nodes:  # grows as it goes: each node reached once
                 for x in node._prev:
                     if x._g is None:
                         x._g = SEEN
-                        heappush(heap, (-x._id, x))
+                        nodes.append(x)
         finally:
             _clear_marks(root)
-    nodes.reverse()
+    nodes.sort(key=_creation)  # by creation number (a C sort, not a walk)
     return nodes
 
 
@@ -257,10 +284,14 @@ def propagate(root: Value, gradient: float) -> list[Value]:
         if type(g) is list:
             g.reverse()
             x._g = sum(g, 0.0)
+    # op nodes are handled newest first (leaves keep out of the heap, and only
+    # a leaf's creation number changes), so the last handled is the oldest
+    check_fresh(reached, reached[-1]._id)
     reached += leaves
     if current.get().anomaly:
         _find_nan(reached)
     return reached
+
 
 
 def propagate_graph(root: Value, gradient: Any,
@@ -296,6 +327,7 @@ def propagate_graph(root: Value, gradient: Any,
                 b.append(c)
             else:
                 x._g = [b, c]
+    check_fresh(reached)
     return reached
 
 

@@ -41,6 +41,7 @@ import math
 import operator
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -289,7 +290,9 @@ def parse(source: str, ops: Iterable[Op] = ()) -> ParsedExpression:
     lead = offset + len(body) - len(body.lstrip())
     text = body.strip()
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():  # "1if x" warns in Python: refuse it instead
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as e:
         at = e.offset if e.offset and e.lineno == 1 else len(text) + 1  # 0: at the end
         at = min(at, len(text) + 1)
@@ -297,7 +300,7 @@ def parse(source: str, ops: Iterable[Op] = ()) -> ParsedExpression:
         if at > len(text):
             why += ": the expression ends too early"
         raise ExpressionError(f"invalid syntax{why}", lead + at) from None
-    except (ValueError, RecursionError, MemoryError) as e:
+    except (ValueError, RecursionError, MemoryError, SyntaxWarning) as e:
         raise ExpressionError(f"cannot parse: {type(e).__name__}") from None
     n = sum(1 for node in ast.walk(tree) if isinstance(node, ast.expr))
     if n > MAX_NODES:

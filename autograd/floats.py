@@ -3,7 +3,7 @@
 Python's ``math`` raises where PyTorch returns a number: ``math.log(0)`` is a
 ValueError, ``1 / 0.0`` a ZeroDivisionError, ``math.exp(1000)`` an
 OverflowError. Every function here returns ``inf``, ``-inf`` or ``nan``
-instead (see ``shared/conventions.md``), so the op table can use them as the
+instead (see ``docs/conventions.md``), so the op table can use them as the
 value of each op without a try/except of its own.
 """
 
@@ -37,6 +37,9 @@ def real(x: Any, what: str) -> float:
             f = float(x)
         except OverflowError:
             f = inf
+        except ValueError:  # Decimal('sNaN'): Python refuses to convert it
+            raise ValueError(f"{what} {shown(x)} is a signaling NaN, which has no float "
+                             f"value; use nan") from None
         if math.isinf(f) and not (isinstance(x, float) or kind == "f"
                                   or (isinstance(x, Decimal) and x.is_infinite())):
             raise ValueError(f"{what} {shown(x)} is too large for a float64")

@@ -8,16 +8,14 @@ Each is one n-ary node of the op table (a neuron's ``dot`` is one node, not
 
 from __future__ import annotations
 
-import builtins
 import inspect
-import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import ops
 from .fused import fuse
 from .op import Op
-from .value import Value, apply, record
+from .value import Value, apply, record_layer
 
 
 def maximum(a: Any, b: Any) -> Value:
@@ -102,28 +100,21 @@ def neurons(weights: Sequence[Sequence[Value]], inputs: Sequence[Any],
     activation, bit for bit. ``activation``: see :func:`activation_op`."""
     act = activation_op(activation)
     op = ops.AFFINE if act is None else fuse(ops.AFFINE, act)
-    xs = inputs if type(inputs) is list else _values(inputs, "neurons")
-    if not all(type(x) is Value for x in xs):
-        xs = [x if isinstance(x, Value) else Value(x) for x in xs]
-    xt = tuple(xs)
-    xdata = [x._data for x in xt]
-    n = len(xt)
-    if len(weights) != len(biases):
-        raise ValueError(f"neurons: {len(weights)} weight rows but {len(biases)} biases")
-    act_f, act_p = (None, ()) if act is None else (act.f, act.params)
-    out: list[Value] = []
-    mul, add_up = operator.mul, builtins.sum  # this module's sum is the recorded one
-    for j, (w, b) in enumerate(zip(weights, biases)):
-        if len(w) != n:
-            raise ValueError(f"neurons: neuron {j} has {len(w)} weights for {n} inputs")
+    xt = tuple(inputs) if not isinstance(inputs, (Value, str, bytes)) else ()
+    if not xt or len(weights) != len(biases):
+        raise ValueError(f"neurons: {len(weights)} weight rows, {len(biases)} biases and "
+                         f"{len(xt)} inputs (need at least one input, a bias per row)")
+    try:
+        return record_layer(op, act, weights, biases, xt)
+    except AttributeError:
+        pass
+    if not all(isinstance(x, Value) for x in xt):  # numbers among the inputs: lift them
+        xt = tuple([x if isinstance(x, Value) else Value(x) for x in xt])
         try:
-            z: float = add_up(map(mul, [v._data for v in w], xdata), b._data)
+            return record_layer(op, act, weights, biases, xt)
         except AttributeError:
-            raise TypeError(f"neurons: the weights and bias of neuron {j} must be Values "
-                            f"(parameters)") from None
-        y = z if act_f is None else act_f(z, *act_p)
-        out.append(record(op, y, (*w, *xt, b)))
-    return out
+            pass
+    raise TypeError("neurons: every weight and bias must be a Value (a parameter)")
 
 
 def logsumexp(values: Iterable[Any]) -> Value:

@@ -21,6 +21,8 @@ Users can fuse their own ops the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from .op import Op
@@ -34,6 +36,9 @@ _cache: dict[tuple[int, int], Op] = {}
 def fuse(first: Op, then: Op) -> Op:
     """The op ``then(first(inputs))``: ``first`` takes the inputs (any arity),
     ``then`` is unary; both with their parameters bound."""
+    fused = _cache.get((id(first), id(then)))
+    if fused is not None and fused.parts[0] is first and fused.parts[1] is then:
+        return fused
     for what, op in (("first", first), ("then", then)):
         if not isinstance(op, Op):
             raise TypeError(f"fuse: {what} must be an Op, got {type(op).__name__}")
@@ -42,13 +47,9 @@ def fuse(first: Op, then: Op) -> Op:
     if then.arity != 1:
         raise ValueError(f"fuse: then must take one input (the value of first), "
                          f"op {then.name!r} takes {then.arity or 'several'}")
-    key = (id(first), id(then))
-    fused = _cache.get(key)
-    if fused is not None and fused.parts == (first, then):
-        return fused
     fused = _make(first, then)
     if len(_cache) < 256:
-        _cache[key] = fused
+        _cache[(id(first), id(then))] = fused
     return fused
 
 
@@ -92,14 +93,21 @@ def _make(first: Op, then: Op) -> Op:
             return tuple(derivatives((a, b), y))
 
     zero_safe_first = first.zero_safe
+    first_f, first_df, then_df = first.f, first.df, then.df
 
     def vjp(xs: Sequence[Any], y: Any, g: Any) -> list[Any] | None:
-        on_floats = type(y) is float
-        z = inner_value(op, xs, on_floats)
-        gz = then.df(z, y, *tp) * g
-        if on_floats and gz == 0.0 and zero_safe_first and z - z == 0.0:
+        if type(y) is not float:  # on Values (create_graph): the general path
+            z = first(*xs)
+            gz = then_df(z, y, *tp) * g
+            return [d * gz for d in first.derivatives(xs, z)]
+        # on floats (backward's hot path): first's f and df called directly
+        variadic = first.arity is None
+        z = first_f(list(xs)) if variadic else first_f(*xs, *fp)
+        gz = then_df(z, y, *tp) * g
+        if gz == 0.0 and zero_safe_first and z - z == 0.0:
             return None  # an off ReLU: every contribution is an exact zero
-        return [d * gz for d in first.derivatives(xs, z)]
+        ds = first_df(xs, z) if variadic else first.derivatives(xs, z)
+        return list(map(mul, ds, repeat(gz)))
 
     def branch(*args: Any) -> Any:
         xs = args[0] if first.arity is None else args

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import floats
@@ -438,9 +438,15 @@ DOT = Op("dot", "·", _dot, _d_dot, arity=None, inputs_ok=lambda n: n % 2 == 0,
          doc="inputs w_1..w_n, x_1..x_n: Σ w_i x_i;  ∂/∂w_i = x_i, ∂/∂x_i = w_i")
 
 
+def affine_value(ws: Iterable[float], xs: Iterable[float], b: float) -> float:
+    """Σ w_i x_i + b, added left to right from b: the affine op's value (a layer
+    of neurons computes each of its own with this too)."""
+    return sum(map(operator.mul, ws, xs), b)
+
+
 def _affine(xs: Sequence[float]) -> float:
     n = len(xs) // 2
-    return sum(map(operator.mul, xs[:n], xs[n:-1]), xs[-1])
+    return affine_value(xs[:n], xs[n:-1], xs[-1])
 
 
 def _d_affine(xs: tuple[Any, ...], y: Any) -> tuple[Any, ...]:

@@ -9,7 +9,10 @@ methods look their op up in the op table (``ops.py``) and record one node
 
 ``data``, ``grad`` and ``label`` check what is assigned to them: any real
 number becomes the same float (``w.data -= np.float64(0.1) * w.grad`` keeps
-a float), anything else is a TypeError where it is assigned. Nodes hold no
+a float), anything else is a TypeError where it is assigned. Only a leaf's
+``data`` may be set (a computed node's follows from its inputs), and a node
+made from a leaf before the leaf's ``data`` changed is stale: ``backward()``
+through it raises instead of mixing old and new values. Nodes hold no
 closures and no reference back to their users, so a graph is freed by
 reference counting alone (no garbage-collector cycles).
 """
@@ -17,7 +20,7 @@ reference counting alone (no garbage-collector cycles).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import backprop, floats, ops
@@ -83,7 +86,17 @@ class Value:
 
     @data.setter
     def data(self, x: Any) -> None:
-        self._data = x if type(x) is float else to_float(x, "Value.data")
+        value = x if type(x) is float else to_float(x, "Value.data")
+        if self._op is not None:
+            raise AttributeError(
+                f"cannot set .data of a computed node ({self!r}): its value follows from "
+                f"its inputs by op {self._op.name!r}; set an input's .data and compute "
+                f"again, or start a new leaf: Value(node.data)")
+        self._data = value
+        # a leaf written now counts as made now: a node made from it earlier has
+        # a stale value, and backward refuses it (backprop.check_fresh)
+        self._id = next(_ids)
+        backprop.wrote(self._id)
 
     @property
     def grad(self) -> float:
@@ -331,6 +344,45 @@ def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
     else:
         v._op, v._prev = None, ()
     return v
+
+
+def record_layer(op: Op, act: Op | None, weights: Iterable[Sequence[Value]],
+                 biases: Iterable[Value], xt: tuple[Value, ...]) -> list[Value]:
+    """The nodes ``op(w_j, x, b_j)`` of a layer of neurons, in one loop (the
+    :func:`record` of a whole layer): each value is ``act(Σ w·x + b)``, its
+    affine part computed as the affine op computes it (``ops.affine_value``),
+    the inputs' values read once. ``op`` is the affine op fused with ``act``
+    (or the affine op itself when ``act`` is None). A weight or bias that is
+    not a Value raises AttributeError, a row of the wrong length ValueError,
+    before any node is made visible."""
+    xdata = [x._data for x in xt]
+    n = len(xdata)
+    affine = ops.affine_value
+    f, params = (None, ()) if act is None else (act.f, act.params)
+    if current.get() is not NORMAL:  # no_grad or anomaly: node by node
+        out = []
+        for w, b in zip(weights, biases):
+            if len(w) != n:
+                raise ValueError(f"neurons: a neuron has {len(w)} weights for {n} inputs")
+            z = affine([u._data for u in w], xdata, b._data)
+            out.append(record(op, z if f is None else f(z, *params), (*w, *xt, b)))
+        return out
+    out = []
+    append, new, ids = out.append, _new, _ids
+    for w, b in zip(weights, biases):
+        if len(w) != n:
+            raise ValueError(f"neurons: a neuron has {len(w)} weights for {n} inputs")
+        z = affine([u._data for u in w], xdata, b._data)
+        v: Value = new(Value)
+        v._data = z if f is None else (f(z, *params) if params else f(z))
+        v._grad = 0.0
+        v._label = None
+        v._g = None
+        v._id = next(ids)
+        v._op = op
+        v._prev = (*w, *xt, b)
+        append(v)
+    return out
 
 
 def apply(op: Op, inputs: Iterable[Any]) -> Value:

@@ -5,6 +5,11 @@ process per run, engines interleaved, and prints medians and ratios.
 
 Modules: ``engines`` (the two engines behind one small interface), ``data``
 (seeded two-moons points), ``workloads`` (W1..W4, written once for both
-engines), ``worker`` (one measurement in a child process), ``report``
-(tables), ``run`` (the command line), ``profile_w3`` (cProfile of a W3 step).
+engines), ``cases`` (the sizes of each scale), ``worker`` (one measurement in
+a child process), ``interpreters`` (``--python 3.11,3.13``: finding each
+version and its virtual environment), ``report`` (tables and targets), ``run``
+(the command line), ``compare`` (two versions of chainrule against each other,
+timed or by instruction counts), ``callgrind`` (instruction counts of a
+workload's measured region with valgrind), ``profile_w3`` (cProfile of a W3
+step). ``bench/README.md`` says how to use them.
 """

@@ -29,7 +29,7 @@ def one_step(engine: Chainrule, model: Any, params: list[Any], X: list[list[floa
              y: list[float], k: int, phases: dict[str, float] | None = None) -> float:
     """One W3 SGD step; adds each phase's seconds into ``phases`` when given."""
     t0 = time.perf_counter()
-    total, _ = svm_loss(engine, model, X, y, params)
+    total = svm_loss(engine, model, X, y, params).total
     t1 = time.perf_counter()
     model.zero_grad()
     t2 = time.perf_counter()

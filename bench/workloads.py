@@ -5,6 +5,10 @@
 - W2 wide: s = Σ a_i·b_i over n fresh leaves a_i, b_i; backward.
 - W3 micrograd's moons demo: MLP(2, [16, 16, 1]) on 100 two-moons points,
   loss = mean(relu(1 − y·score)) + 1e-4·Σp², SGD with lr = 1 − 0.9·k/100.
+  Each step also records how many hinge terms relu(1 − y·score) are non-zero
+  (only those pass a gradient back to the network). ``frozen=True`` is the
+  control: the same steps with lr = 0, so the weights, the loss and the
+  (dense) set of non-zero hinge terms stay those of step 1.
 - W4: MLP(2, [64, 64, 1]) forward + backward over 256 two-moons points
   (the W3 data loss, no update).
 
@@ -14,17 +18,24 @@ data generation, model construction and checks are not. Every time is a pair
 ``[wall, cpu]`` in seconds: ``time.perf_counter`` and ``time.process_time``
 (the CPU time of this process, which other jobs on a shared machine disturb
 far less than the wall clock).
+
+For instruction counts (``bench/compare.py --callgrind``) the worker sets
+:data:`region_start` and :data:`region_end`, called right before a workload's
+first clock reading and right after its last one, to functions that valgrind
+recognises; by default they do nothing.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
+import struct
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from .data import make_moons, uniform_floats
 from .engines import Engine
@@ -36,6 +47,27 @@ MOONS_NOISE = 0.1
 W3_SIZES = (16, 16, 1)
 W4_SIZES = (64, 64, 1)
 W3_REG = 1e-4
+
+
+def _no_mark() -> object:
+    return None
+
+
+#: Called right before the measured region of a workload (and ``region_end``
+#: right after it); see the module docstring.
+region_start: Callable[[], object] = _no_mark
+region_end: Callable[[], object] = _no_mark
+
+
+def set_region_markers(start: Callable[[], object], end: Callable[[], object]) -> None:
+    """Make the workloads call ``start()`` and ``end()`` around their measured region."""
+    global region_start, region_end
+    region_start, region_end = start, end
+
+
+def digest(xs: Sequence[float]) -> str:
+    """A SHA-256 of the exact bits of ``xs`` (float64): equal iff the numbers are."""
+    return hashlib.sha256(struct.pack(f"<{len(xs)}d", *xs)).hexdigest()
 
 
 def clock() -> tuple[float, float]:
@@ -78,6 +110,7 @@ def count_nodes(engine: Engine, root: Any) -> int:
 def w1_chain(engine: Engine, n: int) -> Result:
     """y = x; N times y = tanh(y·1.0001 + 0.001); y.backward()."""
     x = engine.value(W1_X0)
+    region_start()
     t0 = clock()
     y = x
     for _ in range(n):
@@ -85,6 +118,7 @@ def w1_chain(engine: Engine, n: int) -> Result:
     t1 = clock()
     y.backward()
     t2 = clock()
+    region_end()
     return {"times": {"total": elapsed(t0, t2), "forward": elapsed(t0, t1),
                       "backward": elapsed(t1, t2)},
             "value": float(y.data), "grad": float(x.grad)}
@@ -95,6 +129,7 @@ def w1_chain(engine: Engine, n: int) -> Result:
 
 def _w2_build(engine: Engine, a_data: list[float], b_data: list[float]
               ) -> tuple[list[Any], list[Any], Any, dict[str, list[float]]]:
+    region_start()
     t0 = clock()
     a = [engine.value(v) for v in a_data]
     b = [engine.value(v) for v in b_data]
@@ -102,6 +137,7 @@ def _w2_build(engine: Engine, a_data: list[float], b_data: list[float]
     t1 = clock()
     s.backward()
     t2 = clock()
+    region_end()
     return a, b, s, {"total": elapsed(t0, t2), "build": elapsed(t0, t1),
                      "backward": elapsed(t1, t2)}
 
@@ -159,6 +195,7 @@ def w2_wide(engine: Engine, n: int, seed: int = 2, memory: str = "none") -> Resu
     out.update(
         nodes=nodes, value=float(s.data),
         grads_a=[float(v.grad) for v in a[:5]], grads_b=[float(v.grad) for v in b[:5]],
+        grads_digest=digest([float(v.grad) for v in a] + [float(v.grad) for v in b]),
         grad_error=max(max(abs(ai.grad - bi.data), abs(bi.grad - ai.data))
                        for ai, bi in zip(a, b)))
     if "peak_bytes" in out:
@@ -170,10 +207,19 @@ def w2_wide(engine: Engine, n: int, seed: int = 2, memory: str = "none") -> Resu
 # -- W3 and W4: the moons MLP ---------------------------------------------------------
 
 
+class MoonsLoss(NamedTuple):
+    """micrograd's demo loss on a batch, its accuracy, and its non-zero hinge terms."""
+
+    total: Any
+    accuracy: float
+    hinge_active: int
+
+
 def svm_loss(engine: Engine, model: Any, X: Sequence[Sequence[float]], y: Sequence[float],
-             params: list[Any] | None, reg: float = W3_REG) -> tuple[Any, float]:
+             params: list[Any] | None, reg: float = W3_REG) -> MoonsLoss:
     """micrograd's demo loss: mean(relu(1 − y·score)) (+ reg·Σp² when ``params``
-    is given), and the accuracy sign(score) == y."""
+    is given), the accuracy sign(score) == y, and how many of the hinge terms
+    relu(1 − y·score) are non-zero (the points whose gradient is not 0)."""
     inputs = [engine.model_input(row) for row in X]
     scores = [model(x) for x in inputs]
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
@@ -181,37 +227,47 @@ def svm_loss(engine: Engine, model: Any, X: Sequence[Sequence[float]], y: Sequen
     if params is not None:
         loss = loss + reg * engine.sum_of_squares(params)
     hits = [(yi > 0) == (si.data > 0) for yi, si in zip(y, scores)]
-    return loss, sum(hits) / len(hits)
+    active = sum(1 for term in losses if term.data != 0)
+    return MoonsLoss(loss, sum(hits) / len(hits), active)
 
 
-def w3_moons(engine: Engine, steps: int = 100, n: int = 100, seed: int = 3) -> Result:
-    """``steps`` SGD steps of micrograd's moons demo; seconds per step, the loss
-    and accuracy of each step, the RSS after each step, the final accuracy."""
+def w3_moons(engine: Engine, steps: int = 100, n: int = 100, seed: int = 3,
+             frozen: bool = False) -> Result:
+    """``steps`` SGD steps of micrograd's moons demo; seconds per step, the loss,
+    accuracy and number of non-zero hinge terms of each step, the RSS after each
+    step, the final accuracy and parameters. ``frozen``: lr = 0 (the control
+    whose graph stays as dense as at step 1; the update is still done)."""
     X, y = make_moons(n, MOONS_NOISE, seed)
     model = engine.mlp(2, W3_SIZES, seed)
     params = model.parameters()
     step_times: list[list[float]] = []
     losses: list[float] = []
     accuracies: list[float] = []
+    active: list[int] = []
     rss: list[int | None] = []
+    region_start()
     for k in range(steps):
         t0 = clock()
-        total, acc = svm_loss(engine, model, X, y, params)
+        total, acc, hinge_active = svm_loss(engine, model, X, y, params)
         model.zero_grad()
         total.backward()
-        lr = 1.0 - 0.9 * k / 100
+        lr = 0.0 if frozen else 1.0 - 0.9 * k / 100
         for p in params:
             p.data -= lr * p.grad
         step_times.append(elapsed(t0, clock()))
         losses.append(float(total.data))
         accuracies.append(acc)
+        active.append(hinge_active)
         del total
         rss.append(rss_bytes())
-    final_loss, final_acc = svm_loss(engine, model, X, y, params)
+    region_end()
+    final_loss, final_acc, _ = svm_loss(engine, model, X, y, params)
     total_time = [sum(t[0] for t in step_times), sum(t[1] for t in step_times)]
     return {"times": {"total": total_time, "step": [t / steps for t in total_time]},
-            "steps": steps, "step_times": step_times, "losses": losses, "accuracies": accuracies,
+            "steps": steps, "points": n, "frozen": frozen, "step_times": step_times,
+            "losses": losses, "accuracies": accuracies, "hinge_active": active,
             "final_loss": float(final_loss.data), "final_accuracy": final_acc,
+            "params_digest": digest([float(p.data) for p in params]),
             "rss": rss, "n_params": len(params)}
 
 
@@ -220,16 +276,19 @@ def w4_mlp(engine: Engine, n: int = 256, seed: int = 4) -> Result:
     X, y = make_moons(n, MOONS_NOISE, seed)
     model = engine.mlp(2, W4_SIZES, seed)
     params = model.parameters()
+    region_start()
     t0 = clock()
-    loss, acc = svm_loss(engine, model, X, y, None)
+    loss, acc, _ = svm_loss(engine, model, X, y, None)
     t1 = clock()
     loss.backward()
     t2 = clock()
+    region_end()
     grads = [float(p.grad) for p in params]
     return {"times": {"total": elapsed(t0, t2), "forward": elapsed(t0, t1),
                       "backward": elapsed(t1, t2)},
             "loss": float(loss.data), "accuracy": acc, "n_params": len(params),
-            "grad_abs_sum": sum(abs(g) for g in grads), "grads_head": grads[:8]}
+            "grad_abs_sum": sum(abs(g) for g in grads), "grads_head": grads[:8],
+            "grads_digest": digest(grads)}
 
 
 WORKLOADS: dict[str, Callable[..., Result]] = {

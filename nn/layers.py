@@ -260,6 +260,7 @@ class Layer(Module):
         rng = rng or random
         self._spec = activation
         self._whole: Callable[[list[Value]], list[Value]] | None = None
+        self._fused_for: tuple[Any, ...] | None = None  # (neurons, count, fusable, op)
         per_neuron = activation
         if isinstance(activation, str) and activation.lower() in LAYER_WIDE:
             self._whole = LAYER_WIDE[activation.lower()]
@@ -283,14 +284,17 @@ class Layer(Module):
 
     def _forward(self, x: list[Value]) -> list[Value]:
         """Every neuron: in one call (``autograd.neurons``) when the neurons'
-        activation is an op of the table or linear, else neuron by neuron."""
-        first = self.neurons[0]
-        if first._fusable and all(n._fusable and n._act_op is first._act_op
-                                  for n in self.neurons):
-            out = neurons([n.w for n in self.neurons], x, [n.b for n in self.neurons],
-                          first._act_op)
+        activation is one op of the table (or linear), else neuron by neuron."""
+        ns = self.neurons
+        fused = self._fused_for
+        if fused is None or fused[0] is not ns or fused[1] != len(ns):
+            first = ns[0]
+            same = first._fusable and all(n._fusable and n._act_op is first._act_op for n in ns)
+            fused = self._fused_for = (ns, len(ns), same, first._act_op)
+        if fused[2]:
+            out = neurons([n.w for n in ns], x, [n.b for n in ns], fused[3])
         else:
-            out = [n._forward(x) for n in self.neurons]
+            out = [n._forward(x) for n in ns]
         return out if self._whole is None else self._whole(out)
 
     def config(self) -> dict[str, Any] | None:

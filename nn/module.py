@@ -35,13 +35,14 @@ class Module:
         yield from _named(self, prefix[:-1] if prefix.endswith(".") else prefix, set())
 
     def parameters(self) -> list[Value]:
-        """Every parameter, each once (shared ones too), in a stable order."""
-        seen: set[int] = set()
-        out = []
-        for _, p in self.named_parameters():
-            if id(p) not in seen:
-                seen.add(id(p))
-                out.append(p)
+        """Every parameter, each once (shared ones too), in a stable order (that
+        of :meth:`named_parameters`, walked without making the names)."""
+        out: list[Value] = []
+        try:
+            _collect(self, out, set(), set())
+        except _Cycle:
+            list(self.named_parameters())  # raises the ValueError naming the attribute
+            raise AssertionError("unreachable: named_parameters found no cycle") from None
         return out
 
     def modules(self) -> Iterator[Module]:
@@ -150,6 +151,32 @@ def _named(attr: Any, name: str, active: set[int]) -> Iterator[tuple[str, Value]
             yield from _named(v, f"{name}.{k}" if name else k, active)
     finally:
         active.discard(key)
+
+
+class _Cycle(Exception):
+    """A module or list holds itself (named by ``named_parameters``)."""
+
+
+def _collect(attr: Any, out: list[Value], seen: set[int], active: set[int]) -> None:
+    """The parameters under ``attr`` in ``_named``'s order, each once, into ``out``."""
+    if isinstance(attr, Value):
+        if id(attr) not in seen:
+            seen.add(id(attr))
+            out.append(attr)
+        return
+    if isinstance(attr, Module):
+        children: Any = [v for k, v in vars(attr).items() if not k.startswith("_")]
+    elif isinstance(attr, (list, tuple)):
+        children = attr
+    else:
+        return
+    key = id(attr)
+    if key in active:
+        raise _Cycle
+    active.add(key)
+    for v in children:
+        _collect(v, out, seen, active)
+    active.discard(key)
 
 
 def _modules(m: Module, name: str, active: set[int]) -> Iterator[Module]:

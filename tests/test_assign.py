@@ -97,3 +97,45 @@ def test_labels_are_text_a_drawing_can_show(bad: Any, error: type) -> None:
     assert v.label == "ok"
     v.label = "∂f/∂u </script> & ü"
     assert v.label == "∂f/∂u </script> & ü"
+
+
+# -- .data changed between forward and backward -------------------------------------
+
+def test_a_computed_nodes_data_cannot_be_set() -> None:
+    x = Value(2.0)
+    y = x.tanh()
+    with pytest.raises(AttributeError, match="cannot set .data of a computed node.*'tanh'"):
+        y.data = 0.5
+    assert y.data == math.tanh(2.0)
+
+
+@given(op=st.sampled_from(UNARY), x=st.floats(-2, 2, allow_subnormal=False),
+       new=st.floats(-2, 2, allow_subnormal=False))
+def test_a_graph_made_before_a_leaf_changed_is_refused_not_mixed(op: str, x: float,
+                                                                  new: float) -> None:
+    """PyTorch refuses a tensor changed in place after it was used (version
+    counter); here a leaf's .data written after a node was made from it makes
+    the graph stale: backward, grad and the drawing's gradients refuse it."""
+    leaf = Value(x, label="w")
+    out = bound(OPS[op])(leaf) * 3.0
+    leaf.data = new
+    for call in (out.backward, lambda: autograd.grad(out, [leaf]),
+                 lambda: autograd.grad(out, [leaf], create_graph=True)):
+        with pytest.raises(autograd.StaleGraphError, match="had its .data changed after"):
+            call()
+    assert leaf.grad == 0.0 and leaf._g is None
+    fresh = bound(OPS[op])(leaf) * 3.0  # computed again: fine
+    fresh.backward()
+    assert same(fresh.data, bound(OPS[op]).value([float(new)]) * 3.0)
+
+
+def test_the_usual_training_loop_writes_after_backward_and_is_never_stale() -> None:
+    w = [Value(0.5), Value(-0.25)]
+    for _ in range(5):
+        loss = (w[0] * 2.0 + w[1] * 3.0 - 1.0) ** 2
+        for p in w:
+            p.grad = 0.0
+        loss.backward()
+        for p in w:
+            p.data -= 0.01 * p.grad
+    assert all(p.grad != 0.0 for p in w)

@@ -1,4 +1,4 @@
-"""Every row of shared/conventions.md, pinned exactly: value and gradient.
+"""Every row of docs/conventions.md, pinned exactly: value and gradient.
 
 The table was read off PyTorch 2.13 (CPU, float64). Floats are compared
 exactly: nan with math.isnan, and zeros and infinities with their sign

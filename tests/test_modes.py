@@ -252,3 +252,81 @@ def test_detect_anomaly_checks_recorded_gradients_too() -> None:
         autograd.grad(out, [x], create_graph=True)
     (g,) = autograd.grad(out, [x], create_graph=True)
     assert math.isnan(g.data)
+
+
+# -- the switches are reusable context managers and decorators -------------------------
+
+def test_a_switch_object_can_be_entered_again_and_nested() -> None:
+    off = no_grad()
+    x = Value(2.0)
+    for _ in range(3):
+        with off:
+            assert (x * x).op == ""
+            with off:
+                assert not is_grad_enabled()
+            assert not is_grad_enabled()
+        assert is_grad_enabled() and (x * x).op == "mul"
+    on = autograd.enable_grad()
+    with off, on:
+        assert is_grad_enabled()
+    with off:
+        with on:
+            with off:
+                assert not is_grad_enabled()
+            assert is_grad_enabled()
+        assert not is_grad_enabled()
+
+
+def test_no_grad_and_enable_grad_decorate_with_and_without_parentheses() -> None:
+    x = Value(3.0)
+
+    @no_grad
+    def bare(v: Value) -> Value:
+        assert not is_grad_enabled()
+        return v * v
+
+    @no_grad()
+    def called(v: Value) -> Value:
+        return v * v
+
+    @autograd.enable_grad
+    def inside(v: Value) -> Value:
+        return v * v
+
+    assert bare(x).op == "" and called(x).op == "" and bare.__name__ == "bare"
+    with no_grad():
+        assert inside(x).op == "mul"
+    assert is_grad_enabled()
+
+    @detect_anomaly
+    def boom(v: Value) -> Value:
+        return v.log()
+
+    with pytest.raises(AnomalyError):
+        boom(Value(-1.0))
+    assert boom.__wrapped__ is not None  # functools.wraps
+
+
+def test_a_decorated_coroutine_runs_in_the_mode_and_other_tasks_do_not() -> None:
+    x = Value(2.0)
+    seen: dict[str, str] = {}
+
+    @no_grad
+    async def quiet() -> None:
+        await asyncio.sleep(0.01)
+        seen["quiet"] = (x * x).op
+
+    async def loud() -> None:
+        await asyncio.sleep(0.005)
+        seen["loud"] = (x * x).op
+
+    async def both() -> None:
+        await asyncio.gather(quiet(), loud())
+
+    asyncio.run(both())
+    assert seen == {"quiet": "", "loud": "mul"}
+
+
+def test_switches_refuse_what_they_cannot_decorate() -> None:
+    with pytest.raises(TypeError, match="takes no arguments, or decorates a function"):
+        no_grad(3)  # type: ignore[call-overload]

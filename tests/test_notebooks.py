@@ -5,8 +5,10 @@ produces.
 Every notebook is executed here with a real Jupyter kernel (nbclient +
 ipykernel, started with this interpreter through a temporary kernelspec, see
 ``notebooks/build.py``), twice at the same time in two kernels: a cell that
-raises fails the test with nbclient's message naming the cell, each run must
-take under a minute, and the two runs must show the same outputs (tqdm
+raises fails the test with nbclient's message naming the cell (a cell that
+runs past ``build.TIMEOUT`` fails instead of hanging CI; how long notebooks
+take is measured, not asserted: the README's table), and the two runs must
+show the same outputs (tqdm
 timings masked), which holds because every notebook is seeded. The committed
 notebook must have the same cells and the same kinds of outputs; outputs
 that merely changed since it was built (another engineer's drawing style, a
@@ -31,7 +33,6 @@ pytest.importorskip("nbclient", reason="the notebook tests need nbclient")
 pytest.importorskip("ipykernel", reason="the notebook tests need ipykernel")
 
 ROOT = Path(__file__).resolve().parent.parent
-BUDGET = 60.0  # seconds per notebook, kernel start included
 
 
 def _load_builder() -> Any:
@@ -92,17 +93,14 @@ def test_committed_notebook_is_built_from_its_source(source: Path) -> None:
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=IDS)
-def test_notebook_runs_under_a_minute_and_gives_the_same_outputs_twice(source: Path,
-                                                                       kernel: str) -> None:
-    """Two runs at once, each in its own kernel: no error, each under a
-    minute, identical outputs (timings masked). Outputs that differ from the
+def test_notebook_runs_and_gives_the_same_outputs_twice(source: Path, kernel: str) -> None:
+    """Two runs at once, each in its own kernel: no error, identical outputs
+    (timings masked). Outputs that differ from the
     committed notebook only warn: a change elsewhere in the package (a drawing
     style, a last digit) makes a notebook stale, not wrong."""
     first, second = build.notebook(source), build.notebook(source)
     seconds = build.execute_together([first, second], kernel)  # raises on a cell error
     print(f"{source.stem}: {seconds[0]:.1f} s and {seconds[1]:.1f} s")
-    assert max(seconds) < BUDGET, \
-        f"{source.stem} took {max(seconds):.1f} s (budget {BUDGET:.0f} s)"
 
     code = [c.source for c in first.cells if c.cell_type == "code"]
     for cell in first.cells:

@@ -198,7 +198,7 @@ CASES: list[Case] = [
          [(1.0, 2.0, 3.0), (-0.5, 0.0, 0.4), (30.0, 29.0, -10.0)]),
 ]
 
-#: What shared/api.md promises; each must be reached by at least one case.
+#: What the public API promises (README, docs/conventions.md): each reached by one case.
 API = {
     "+", "-", "*", "/", "**", "number ** Value", "unary -", "unary +", "abs",
     *(f"Value.{m}" for m in (

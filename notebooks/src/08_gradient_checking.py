@@ -58,13 +58,16 @@ plt.show()
 # with $\beta = 2$:
 #
 # $$\frac{d}{dx}\, x\,\sigma(2x) = \sigma(2x) + 2x\,\sigma(2x)\big(1 - \sigma(2x)\big).$$
+#
+# `df` also runs on Values (for second derivatives, `grad(..., create_graph=True)`),
+# so it uses `autograd.op.sigmoid`, which works on both; a σ written with
+# `math.exp` would give the right first derivative and a wrong second one.
 
 # %%
-def sig(z):
-    return 1 / (1 + math.exp(-z))
+from autograd.op import sigmoid
 
-swish = Op("swish2", "swish₂", f=lambda x: x * sig(2 * x),
-           df=lambda x, y: sig(2 * x) + 2 * x * sig(2 * x) * (1 - sig(2 * x)))
+swish = Op("swish2", "swish₂", f=lambda x: x * sigmoid(2 * x),
+           df=lambda x, y: sigmoid(2 * x) + 2 * x * sigmoid(2 * x) * (1 - sigmoid(2 * x)))
 
 fn = lambda a, b: swish(a * b) + swish(a)
 print("gradcheck:", autograd.gradcheck(fn, [0.8, -1.3]))
@@ -87,8 +90,8 @@ autograd.draw(out, direction="backward")
 # A classic slip: forgetting the inner derivative $\beta = 2$ of $\sigma(2x)$.
 
 # %%
-wrong = Op("swish2_wrong", "swish₂?", f=lambda x: x * sig(2 * x),
-           df=lambda x, y: sig(2 * x) + x * sig(2 * x) * (1 - sig(2 * x)))   # missing 2
+wrong = Op("swish2_wrong", "swish₂?", f=lambda x: x * sigmoid(2 * x),
+           df=lambda x, y: sigmoid(2 * x) + x * sigmoid(2 * x) * (1 - sigmoid(2 * x)))  # no 2
 
 fn_wrong = lambda a, b: wrong(a * b) + a * b
 try:
@@ -98,9 +101,11 @@ except autograd.GradcheckError as e:
 
 # %% [markdown]
 # The table names each input, the engine's (analytical) and the numerical
-# derivative and their difference. `raise_exception=False` returns a bool
-# instead, e.g. for a quick survey of points — the error vanishes only where
-# the missing term $x\,\sigma(2x)(1-\sigma(2x))$ does, at $x = 0$:
+# derivative, their difference and the difference allowed; below it,
+# `gradcheck` checks every op's own derivative at the failing point and names
+# the one that is wrong. `raise_exception=False` returns a bool instead, e.g.
+# for a quick survey of points — the error vanishes only where the missing
+# term $x\,\sigma(2x)(1-\sigma(2x))$ does, at $x = 0$:
 
 # %%
 for x in (-2.0, -0.5, 0.0, 0.5, 2.0):
@@ -108,12 +113,40 @@ for x in (-2.0, -0.5, 0.0, 0.5, 2.0):
     print(f"x = {x:4}: gradcheck passes: {ok}")
 
 # %% [markdown]
-# ## Kinks
+# ## A model's own parameters
 #
-# At a kink (relu at 0, |x| at 0, a tie in max) the central difference averages the
+# A network reads its weights itself. `params=` checks them in place: each
+# is nudged by $\pm h$ and put back exactly, its `.grad` too.
+
+# %%
+import nn
+
+model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+print("gradcheck over the parameters:",
+      autograd.gradcheck(lambda: model([0.5, -1.0]), params=model.parameters()))
+
+# %% [markdown]
+# ## Slow convergence and kinks
+#
+# Central differences are off by $O(h^2)$ where $f$ is smooth, but by $O(h)$
+# where $f'$ is continuous and $f''$ jumps: `softsign`
+# $x/(1+|x|)$ at 0. At $11x$ the difference is $11/(1+11h)$, off by
+# $1.1\cdot10^{-5}$ relatively. `gradcheck` compares its numerical value with
+# the error it may carry ($|D(h) - D(h/2)|$, plus rounding), so this passes:
+
+# %%
+softsign = lambda v: v / (1 + abs(v))
+h = 1e-6
+print("derivative 11, central difference:",
+      (softsign(11 * h) - softsign(-11 * h)) / (2 * h))
+print("gradcheck:", autograd.gradcheck(lambda v: (11 * v).softsign(), [0.0]))
+
+# %% [markdown]
+# At a kink (relu at 0, a clamp bound) the central difference averages the
 # two one-sided slopes, and the derivative is a convention (0 for relu at
-# 0, as PyTorch). `gradcheck` notices that the piece changes between
-# $x - h$ and $x + h$ and warns instead of failing:
+# 0, as PyTorch). When the two differ, `gradcheck` halves the step until it no
+# longer crosses the kink; at the kink itself no step helps, and it warns
+# instead of failing (where both agree, as for $|x|$ at 0, it says nothing):
 
 # %%
 with warnings.catch_warnings(record=True) as caught:
@@ -127,9 +160,9 @@ for w in caught:
 #
 # One point proves little. `autograd.testing.expressions` generates random
 # expression DAGs (shared subexpressions included) over the ops you name,
-# each with a point inside every op's domain and away from kinks;
-# `assert_gradients_match` runs `gradcheck` on it. The correct op passes on
-# 200 random expressions:
+# each with a point inside every op's domain and away from kinks, and every
+# one containing your op; `assert_gradients_match` runs `gradcheck` and
+# `gradgradcheck` on it. The correct op passes on 200 random expressions:
 
 # %%
 ops = ["add", "mul", "tanh", "exp", swish]
@@ -144,7 +177,8 @@ print("200 random expressions with swish2: all gradients match")
 
 # %% [markdown]
 # The wrong op fails, and Hypothesis shrinks the failure to a minimal
-# expression, printed as the Python code that builds it:
+# expression, printed as the Python code that builds it (the op imported
+# from where it was defined: here, the notebook's `__main__`):
 
 # %%
 @settings(max_examples=200, derandomize=True, database=None, deadline=None,

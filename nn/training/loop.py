@@ -13,123 +13,23 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 import autograd
 from autograd import Value
 
-from . import data as _data
-from . import losses as _losses
-from .lr_scheduler import LRScheduler
-from .optim import SGD, LineSearchGD
-from .optim.optimizer import Optimizer
+from .. import data as _data
+from .. import losses as _losses
+from ..lr_scheduler import LRScheduler
+from ..optim import SGD, LineSearchGD
+from ..optim.optimizer import Optimizer
+from .history import EarlyStopping, History, _Stopper
+from .metrics import Metric, _metrics
+from .progress import _bar, _progress_target
 
 Loss = Callable[[list[Any], list[Any]], Value]
-Metric = Callable[[list[Any], list[Any]], float]
 
-
-class History(dict[str, list[float]]):
-    """``history["loss"][e]``: the value at epoch e (0-based), for ``"loss"``,
-    ``"lr"``, each metric, and ``"val_..."`` with validation. ``stopped_epoch``
-    is the epoch early stopping ended on (None if it did not), ``best_epoch``
-    the one whose parameters were kept."""
-
-    stopped_epoch: int | None = None
-    best_epoch: int | None = None
-
-    @property
-    def epochs(self) -> int:
-        """How many epochs ran."""
-        return len(self.get("loss", []))
-
-    def plot(self, keys: Sequence[str] | None = None, ax: Any = None) -> Any:
-        """The curves of ``keys`` (default: the losses); see :func:`nn.plot.loss_curves`."""
-        from .plot import loss_curves
-        return loss_curves(self, keys=keys, ax=ax)
-
-    def __repr__(self) -> str:
-        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.items() if v)
-        return f"History({self.epochs} epochs: {last})"
-
-
-@dataclass
-class EarlyStopping:
-    """Stop when ``monitor`` (default ``val_loss`` with validation, else
-    ``loss``) has not improved by more than ``min_delta`` for ``patience``
-    epochs; losses improve downwards, other metrics upwards. With
-    ``restore_best`` the parameters of the best epoch are put back."""
-
-    patience: int = 5
-    monitor: str | None = None
-    min_delta: float = 0.0
-    restore_best: bool = True
-
-    def __post_init__(self) -> None:
-        if isinstance(self.patience, bool) or not isinstance(self.patience, int) \
-                or self.patience < 0:
-            raise ValueError(f"EarlyStopping: patience must be an int >= 0, "
-                             f"got {self.patience!r}")
-        if not isinstance(self.min_delta, (int, float)) or self.min_delta < 0:
-            raise ValueError(f"EarlyStopping: min_delta must be a number >= 0, "
-                             f"got {self.min_delta!r}")
-
-
-# -- metrics -------------------------------------------------------------------------------
-
-def accuracy(predictions: Sequence[Any], targets: Sequence[Any],
-             threshold: float | None = None) -> float:
-    """Fraction of correct predictions. A list of class scores is right when
-    its argmax is the target index; a single score s is class s > threshold,
-    with threshold 0 for −1/+1 labels (margins, logits) and ½ for 0/1 labels
-    (probabilities) unless given."""
-    if len(predictions) != len(targets) or not targets:
-        raise ValueError(f"accuracy: {len(predictions)} predictions for {len(targets)} targets")
-    if threshold is None:
-        threshold = 0.0 if any(_num(t) < 0 for t in targets
-                               if not isinstance(t, (list, tuple))) else 0.5
-    right = 0
-    for p, t in zip(predictions, targets):
-        if isinstance(p, (list, tuple)):
-            scores = [_num(s) for s in p]
-            right += max(range(len(scores)), key=scores.__getitem__) == int(_num(t))
-        else:
-            right += (_num(p) > threshold) == (_num(t) > threshold)
-    return right / len(targets)
-
-
-def _num(x: Any) -> float:
-    return x.data if isinstance(x, Value) else float(x)
-
-
-def _is_label(t: Any) -> bool:
-    return (isinstance(t, int) and not isinstance(t, bool)) or (
-        isinstance(t, float) and t.is_integer())
-
-
-def _metrics(spec: Any, y: Sequence[Any], loss_fn: Any) -> dict[str, Metric]:
-    if spec == "auto":
-        spec = ["accuracy"] if all(_is_label(t) for t in y) else []
-    elif spec is None:
-        spec = []
-    elif isinstance(spec, str) or callable(spec):
-        spec = [spec]
-    out: dict[str, Metric] = {}
-    for m in spec:
-        if m == "accuracy":
-            threshold = 0.0 if loss_fn is _losses.bce_with_logits else None
-            out["accuracy"] = functools.partial(accuracy, threshold=threshold)
-        elif callable(m):
-            out[getattr(m, "__name__", type(m).__name__)] = m
-        else:
-            raise ValueError(f"fit: unknown metric {m!r}: use 'accuracy' or a callable "
-                             f"metric(predictions, targets) -> float")
-    return out
-
-
-# -- arguments -------------------------------------------------------------------------------
 
 def _loss(loss: Any) -> Loss:
     if isinstance(loss, str):
@@ -164,38 +64,6 @@ def _check_int(x: Any, name: str, low: int) -> int:
         raise ValueError(f"fit: {name} must be an int >= {low}, got {x!r}")
     return x
 
-
-def _progress_target(progress: Any) -> IO[str] | str | None:
-    """Where the bar goes: ``"notebook"`` (a Jupyter widget) or stderr when it
-    is a terminal (progress=True), the given stream, or nowhere (None)."""
-    if progress is True:
-        if _in_notebook():
-            return "notebook"
-        return sys.stderr if _isatty(sys.stderr) else None
-    if progress is False or progress is None:
-        return None
-    if hasattr(progress, "write"):
-        return progress
-    raise TypeError(f"fit: progress must be True, False or a text stream, "
-                    f"got {type(progress).__name__}")
-
-
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
-def _in_notebook() -> bool:
-    """True inside a Jupyter kernel (whose stderr is no terminal but shows widgets)."""
-    if "IPython" not in sys.modules:
-        return False
-    shell = sys.modules["IPython"].get_ipython()
-    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
-
-
-# -- the loop ----------------------------------------------------------------------------------
 
 def evaluate(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Any = None,
              metrics: Any = "auto", penalty: Any = None) -> dict[str, float]:
@@ -348,51 +216,3 @@ def _snapshot(pred: Any) -> Any:
     if isinstance(pred, (list, tuple)):
         return [_snapshot(p) for p in pred]
     return float(pred)
-
-
-def _bar(epochs: int, target: IO[str] | str | None) -> Any:
-    if target is None:
-        return None
-    options = dict(total=epochs, unit="epoch", desc="fit", leave=True)
-    if target == "notebook":
-        from tqdm.auto import tqdm as auto_bar  # type: ignore[import-untyped]
-        return auto_bar(**options)
-    from tqdm.std import tqdm as text_bar  # type: ignore[import-untyped]
-    return text_bar(file=target, dynamic_ncols=True, **options)
-
-
-class _Stopper:
-    """Early-stopping bookkeeping: best value, epochs without improvement, and
-    the parameters of the best epoch."""
-
-    def __init__(self, rule: EarlyStopping | None, has_validation: bool,
-                 params: list[Value]) -> None:
-        self.rule, self.params = rule, params
-        self.best = math.inf
-        self.best_epoch: int | None = None
-        self.best_params: list[float] | None = None
-        self.waited = 0
-        if rule is not None:
-            self.monitor = rule.monitor or ("val_loss" if has_validation else "loss")
-            self.sign = 1.0 if self.monitor.endswith("loss") else -1.0
-
-    def update(self, epoch: int, row: dict[str, float]) -> bool:
-        if self.rule is None:
-            return False
-        if self.monitor not in row:
-            raise ValueError(f"fit: early stopping monitors {self.monitor!r}, which the "
-                             f"history does not have (it has {sorted(row)})")
-        value = self.sign * row[self.monitor]
-        if value < self.best - self.rule.min_delta:
-            self.best, self.best_epoch, self.waited = value, epoch, 0
-            if self.rule.restore_best:
-                self.best_params = [p.data for p in self.params]
-            return False
-        self.waited += 1
-        return self.waited >= self.rule.patience  # as Keras: patience epochs without gain
-
-    def finish(self) -> int | None:
-        if self.best_params is not None:
-            for p, v in zip(self.params, self.best_params):
-                p.data = v
-        return self.best_epoch
