@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import autograd
-from autograd import Value, draw
+from autograd import Value, draw, step_through
 from autograd.drawing.dot import DotWriter, Moment, measure
 from autograd.drawing.graph import plan, read
 from autograd.drawing.style import Style
@@ -96,3 +96,31 @@ def test_nothing_is_cut_without_a_note_at_any_size() -> None:
     d = draw(wide_sum(8 * N), "backward")
     assert any(f"of {8 * N + 1} values not shown" in note for note in d.notes)
     assert d.source.count(" -> ") < 1000  # what reaches Graphviz stays small
+
+
+@pytest.mark.parametrize("make", [wide_sum, chain], ids=["sum", "chain"])
+def test_step_through_is_linear(make: Callable[[int], Value]) -> None:
+    """Every frame of a wide sum (one step with 8n inputs) and the frames' shared
+    layout; a chain has too many steps for a lecture, so only its refusal is timed."""
+    def frames(root: Value) -> None:
+        try:
+            s = step_through(root)
+        except ValueError as e:
+            assert "max_steps" in str(e)
+            return
+        for frame in s:
+            assert len(frame.source) < 200_000
+
+    r = ratio(make, frames)
+    assert r < LIMIT, f"step_through took {r:.1f}× longer on a graph 8× bigger (linear: ~8)"
+
+
+def test_a_wide_sum_steps_through_with_a_short_caption() -> None:
+    """One step through a sum of 16k leaves names its first inputs and how many more,
+    in the player's text and in the frame's picture."""
+    n = 16_000
+    s = step_through(wide_sum(n))
+    last = s.captions[-1]
+    assert last.endswith(f"… and {n // 2 - 5} more inputs.") and len(last) < 300, last
+    assert "x1 += 1 × 1 = 1; x3 += 1 × 1 = 1" in last
+    assert "more inputs" in s[-1].source

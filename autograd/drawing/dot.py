@@ -735,6 +735,10 @@ class DotWriter:
                          f'color="{s.cluster_color}", fontcolor="{s.cluster_color}"];')
             lines.extend(block)
             lines.append("  }")
+        inputs_of: dict[int, list[int]] = {}
+        for i, k in sorted(p.samples.items()):
+            if k and t.values[i].fn is None and not t.is_constant(i) and i not in p.hidden:
+                inputs_of.setdefault(k, []).append(i)
         for k, block in samples.items():
             if not block:
                 continue
@@ -743,8 +747,11 @@ class DotWriter:
             lines.append(f"    graph [label={self._cluster_label(f'cluster_s{k}', name, True)}, "
                          f'style="rounded", color="{s.cluster_color}", penwidth=1.5];')
             lines.extend(block)
-            if k == 0 and len(p.shared) > 1:  # one column, by creation, top to bottom
-                chain = " -> ".join(f"v{x}" for x in reversed(p.shared))
+            # the shared parameters, and each sample's inputs, in one column, by
+            # creation (argument order), top to bottom
+            column = p.shared if k == 0 else inputs_of.get(k, [])
+            if len(column) > 1:
+                chain = " -> ".join(f"v{x}" for x in reversed(column))
                 lines.append(f"    {{rank=same; {chain} [style=invis];}}")
             lines.append("  }")
         if p.hidden:

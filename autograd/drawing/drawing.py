@@ -196,9 +196,9 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
         return _drawing(t, p, s, direction, edge_labels=edge_labels, title=title,
                         renderer=renderer, stored_grad=stored_grad, legend=legend)
 
-    def write(st: Style, p: Plan, labels: bool | None) -> str:
+    def write(st: Style, p: Plan, labels: bool | None, notes: tuple[str, ...]) -> str:
         return _drawing(t, p, st, direction, edge_labels=labels, title=title, renderer=renderer,
-                        stored_grad=stored_grad, legend=legend).source
+                        stored_grad=stored_grad, legend=legend, notes=notes).source
 
     c = choose(t, s, page, write, max_nodes=max_nodes, collapse=collapse, clusters=clusters,
                layers=layers, edge_labels=edge_labels, renderer=renderer)

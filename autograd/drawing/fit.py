@@ -9,7 +9,8 @@ value cells in a row or in a column, every node or neurons collapsed into
 boxes, numbers on the edges or not — with all text at the smallest readable
 size, lays each out with the renderer and keeps the first that fits the page;
 its text is then made as large as the page allows. When none fits, the one
-whose text comes out largest is kept, with a note saying how large.
+whose text comes out largest is kept, with a note saying how large. Numbers
+left off the edges to fit are said in a note too.
 Graphviz's ``size`` attribute keeps the result within the page either way.
 """
 
@@ -83,11 +84,17 @@ def layout_size(source: str, renderer: str | None) -> tuple[float, float]:
     return float(first[2]), float(first[3])
 
 
-def choose(t: Scene, s: Style, page: Page, write: Callable[[Style, Plan, bool | None], str], *,
+Writer = Callable[[Style, Plan, bool | None, tuple[str, ...]], str]
+
+
+def choose(t: Scene, s: Style, page: Page, write: Writer, *,
            max_nodes: int | None, collapse: bool | str, clusters: bool, layers: bool,
-           edge_labels: bool | None, renderer: str | None) -> Choice:
+           edge_labels: bool | None, renderer: str | None,
+           say_labels_left_out: bool = True) -> Choice:
     """The most detailed drawing of ``t`` that fits ``page`` (see the module doc).
-    ``write(style, plan, labels)`` gives the DOT of the view to measure."""
+    ``write(style, plan, labels, notes)`` gives the DOT of the view to measure.
+    ``say_labels_left_out=False``: no note when the edge numbers are left out (the
+    step-through's captions say each step's numbers)."""
     collapses = [False, True] if collapse == "auto" else [collapse]
     label_options: list[bool | None] = [None, False] if edge_labels is None else [edge_labels]
     plans = [plan(t, max_nodes=max_nodes, collapse=c, clusters=clusters, layers=layers)
@@ -96,38 +103,49 @@ def choose(t: Scene, s: Style, page: Page, write: Callable[[Style, Plan, bool | 
         plans = plans[:1]  # nothing to collapse
     small = min(plans, key=lambda p: count_drawn(t, p))
     size = (page.width, page.height)
-    tried: list[tuple[float, Style, Plan, bool | None]] = []
+    tried: list[tuple[float, Style, Plan, bool | None, tuple[str, ...]]] = []
     for labels in label_options:
+        # the numbers the user did not turn off, left out to fit: a note says so
+        extra: tuple[str, ...] = ((words(s.lang).fit_no_labels,) if labels is False
+                                  and edge_labels is None and say_labels_left_out else ())
         for p in plans:
             if p is not small and count_drawn(t, p) > MAX_FIT_NODES:
                 continue
             for rankdir, cells in SHAPES:
                 base = sized(s, page.min_pt, rankdir, cells)
                 try:
-                    w, h = layout_size(write(base, p, labels), renderer)
+                    w, h = layout_size(write(base, p, labels, extra), renderer)
                 except RenderError:  # nothing to measure with: the first way, shrunk to fit
-                    return Choice(base, p, labels, size)
+                    return Choice(base, p, labels, size, extra)
                 scale = min(page.width / w, page.height / h)
-                tried.append((scale, base, p, labels))
+                tried.append((scale, base, p, labels, extra))
                 if scale >= 1.0:
-                    return _grown(s, page, scale, rankdir, cells, p, labels, write, renderer)
-    scale, base, p, labels = max(tried, key=lambda x: x[0])
-    shown = page.min_pt * scale
-    note = words(s.lang).fit_small.format(size=f"{shown:.0f}" if shown >= 10 else f"{shown:.1f}",
-                                          page=page.name, min=f"{page.min_pt:g}")
-    return Choice(base, p, labels, size, (note,))
+                    return _grown(s, page, scale, rankdir, cells, p, labels, extra, write,
+                                  renderer)
+    scale, base, p, labels, extra = max(tried, key=lambda x: x[0])
+
+    def small(scale: float) -> str:
+        shown = page.min_pt * scale
+        return words(s.lang).fit_small.format(
+            size=f"{shown:.0f}" if shown >= 10 else f"{shown:.1f}", page=page.name,
+            min=f"{page.min_pt:g}")
+
+    # the note takes room too: the size it states is measured with it in the picture
+    w, h = layout_size(write(base, p, labels, extra + (small(scale),)), renderer)
+    scale = min(scale, page.width / w, page.height / h)
+    return Choice(base, p, labels, size, extra + (small(scale),))
 
 
 def _grown(s: Style, page: Page, scale: float, rankdir: str, cells: str, p: Plan,
-           labels: bool | None, write: Callable[[Style, Plan, bool | None], str],
+           labels: bool | None, notes: tuple[str, ...], write: Writer,
            renderer: str | None) -> Choice:
     """The fitting way with its text as large as the page allows (up to ``max_pt``)."""
     points = min(page.max_pt, page.min_pt * scale * 0.97)
     size = (page.width, page.height)
     while points > page.min_pt + 0.5:
         bigger = sized(s, round(points, 1), rankdir, cells)
-        w, h = layout_size(write(bigger, p, labels), renderer)
+        w, h = layout_size(write(bigger, p, labels, notes), renderer)
         if w <= page.width and h <= page.height:
-            return Choice(bigger, p, labels, size)
+            return Choice(bigger, p, labels, size, notes)
         points = points * min(page.width / w, page.height / h) * 0.97
-    return Choice(sized(s, page.min_pt, rankdir, cells), p, labels, size)
+    return Choice(sized(s, page.min_pt, rankdir, cells), p, labels, size, notes)

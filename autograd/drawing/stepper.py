@@ -44,6 +44,9 @@ PASSES = ("backward", "forward", "forward+backward")
 DEFAULT_MAX_STEPS = 400
 #: Captions in a frame are wrapped at this many characters a line.
 CAPTION_WIDTH = 90
+#: A step's caption names at most this many inputs (a wide sum: the first ones, then
+#: how many more), so that a frame stays a picture with a sentence above it.
+MAX_CAPTION_PARTS = 6
 
 
 class Stepper:
@@ -236,14 +239,15 @@ def step_through(root: Any, *, style: Style | None = None,
     if page is None:
         p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
     else:
-        def write(st: Style, p: Plan, labels: bool | None) -> str:
-            lay = measure(t, p, st, edge_labels=labels, title=title, header=lines)
+        def write(st: Style, p: Plan, labels: bool | None, notes: tuple[str, ...]) -> str:
+            lay = measure(t, p, st, edge_labels=labels, title=title, header=lines,
+                          notes=list(notes))
             return DotWriter(t, p, st, "backward", moments[-1], layout=lay, title=title,
                              header=lines[-1]).source()
 
         c = choose(t, s, page, write, max_nodes=max_nodes, collapse=collapse,
                    clusters=clusters, layers=layers, edge_labels=edge_labels,
-                   renderer=renderer)
+                   renderer=renderer, say_labels_left_out=not captions)
         s, p, edge_labels, size, notes = c.style, c.plan, c.labels, c.size, c.notes
     lay = measure(t, p, s, edge_labels=edge_labels, title=title, header=lines,
                   notes=list(notes))
@@ -333,8 +337,12 @@ def caption(t: Scene, m: Moment, s: Style, both: bool = False) -> str:
         return f"{head}{colon}{w.seed.format(root=root)}."
     i = t.steps[m.done - 1]
     up = s.number(t.grads[i])
+    uses = [u for u in t.inputs[i] if not t.is_constant(u.src)]
+    shown = uses if len(uses) <= MAX_CAPTION_PARTS else uses[:MAX_CAPTION_PARTS - 1]
     parts = [f"{_called(t, u.src, s)} += {up} × {s.factor(u.local)} = "
-             f"{s.number(u.contribution)}" for u in t.inputs[i] if not t.is_constant(u.src)]
+             f"{s.number(u.contribution)}" for u in shown]
+    if len(shown) < len(uses):  # a wide sum: its first inputs, then how many more
+        parts.append(w.more.format(n=len(uses) - len(shown)))
     sep = " ; " if s.lang == "fr" else "; "
     upstream = f"∂{root}/∂{_called(t, i, s)} = {up}"
     return head + colon + w.through.format(op=_op_name(i, t), node=_called(t, i, s),

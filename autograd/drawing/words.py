@@ -36,6 +36,7 @@ class Words:
     no_labels: str
     fanin: str
     fit_small: str
+    fit_no_labels: str
     step: str
     pass_step: str
     forward_pass: str
@@ -46,6 +47,7 @@ class Words:
     computed: str
     constant_skip: str
     many: str
+    more: str
     received: str
 
 
@@ -79,6 +81,7 @@ EN = Words(
            "the nodes show them)"),
     fit_small=("text is {size} pt at {page} size (less than {min} pt): the graph is too "
                "big to read on one page; draw a part of it (max_nodes=...)"),
+    fit_no_labels="numbers on the edges left out to fit the page (edge_labels=True shows them)",
     step="Step {k} of {n}",
     pass_step="{pass_} pass, step {k} of {n}",
     forward_pass="Forward",
@@ -89,6 +92,7 @@ EN = Words(
     computed="{node} = {formula} = {value}",
     constant_skip="constants get no gradient shown",
     many="Σ of {n}",
+    more="… and {n} more inputs",
     received="{k} of {n} received",
 )
 
@@ -123,6 +127,8 @@ FR = Words(
            "les nœuds les montrent)"),
     fit_small=("texte de {size} pt au format {page} (moins de {min} pt) : le graphe est "
                "trop grand pour une page ; dessinez-en une partie (max_nodes=...)"),
+    fit_no_labels=("nombres des arêtes omis pour tenir sur la page (edge_labels=True "
+                   "les montre)"),
     step="Étape {k} sur {n}",
     pass_step="{pass_}, étape {k} sur {n}",
     forward_pass="Passe avant",
@@ -135,6 +141,7 @@ FR = Words(
     computed="{node} = {formula} = {value}",
     constant_skip="les constantes n'ont pas de gradient affiché",
     many="Σ de {n}",
+    more="… et {n} entrées de plus",
     received="{k} sur {n} reçues",
 )
 
