@@ -124,16 +124,16 @@ def choose(t: Scene, s: Style, page: Page, write: Writer, *,
                                   renderer)
     scale, base, p, labels, extra = max(tried, key=lambda x: x[0])
 
-    def small(scale: float) -> str:
+    def too_small(scale: float) -> str:
         shown = page.min_pt * scale
         return words(s.lang).fit_small.format(
             size=f"{shown:.0f}" if shown >= 10 else f"{shown:.1f}", page=page.name,
             min=f"{page.min_pt:g}")
 
     # the note takes room too: the size it states is measured with it in the picture
-    w, h = layout_size(write(base, p, labels, extra + (small(scale),)), renderer)
+    w, h = layout_size(write(base, p, labels, extra + (too_small(scale),)), renderer)
     scale = min(scale, page.width / w, page.height / h)
-    return Choice(base, p, labels, size, extra + (small(scale),))
+    return Choice(base, p, labels, size, extra + (too_small(scale),))
 
 
 def _grown(s: Style, page: Page, scale: float, rankdir: str, cells: str, p: Plan,
