@@ -177,6 +177,17 @@ def test_nn_labels_show_and_constants_are_styled_apart() -> None:
     assert sorted(text for _, text in constants) == ["0.5", "1.5"]  # ½ and the target
     for name, _ in constants:  # no gradient, no edge number for a constant
         assert not re.search(rf"{name} -> op\d+ \[id=\"b[^\]]*label=", src)
+    # nor an arrow in the gradient's colour: a plain grey line, in every backward view
+    grad = Style().grad_color
+    for direction, kwargs in (("backward", {"collapse": False}), ("both", {"fit": "slide"}),
+                              ("backward", {"fit": "a4"})):
+        src = draw(SEEDS["softplus_321"](), direction, **kwargs).source
+        into_ops = re.findall(r'^  (v\d+) -> (?:op|g)\d+ \[id="[be][^"]*", class="([^"]*)", '
+                              r'dir=(\w+), color="([^"]*)"', src, re.M)
+        from_constants = [e for e in into_ops if e[0] in {n for n, _ in constants}]
+        assert len(from_constants) == 2, (direction, from_constants)
+        for _, cls, arrow, colour in from_constants:
+            assert "constant" in cls and arrow == "none" and grad not in colour, (cls, colour)
 
 
 def test_an_intermediate_value_shows_the_formula_it_holds() -> None:

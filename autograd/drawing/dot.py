@@ -643,7 +643,10 @@ class DotWriter:
         color = s.grad_color if done else s.pending_color
         pen = 2.5 if active and in_frame else 1.2
         cls = "backward active" if active and in_frame else "backward"
-        out.append(f'  {tail} -> {head} [id="b{key}", class="{cls}", dir=back, '
+        arrow = "back"
+        if not group and t.is_constant(src):  # an operand that receives no gradient
+            color, arrow, cls, pen = s.pending_color, "none", cls + " constant", 1.0
+        out.append(f'  {tail} -> {head} [id="b{key}", class="{cls}", dir={arrow}, '
                    f'color="{color}", style={style}, penwidth={pen:g}{port}{label}];')
         return out
 
@@ -665,6 +668,8 @@ class DotWriter:
             if self.direction == "both":
                 color, arrow, cls = f"{s.forward_color}:{s.grad_color}", "both", \
                     "forward backward"
+            if self.t.is_constant(src) and src not in self.owner:  # receives no gradient
+                color, arrow, cls = s.pending_color, "none", cls + " constant"
         pen = 2.5 if active and in_frame else 1.2
         return (f'  {tail} -> {head} [id="e{key}", class="{cls}", dir={arrow}, '
                 f'color="{color}", style={style}, penwidth={pen:g}];')
