@@ -78,6 +78,12 @@ def wrote(creation: int) -> None:
     _last_write = creation
 
 
+def last_write() -> int:
+    """The creation number of the last ``.data`` write to a leaf (-1: none yet):
+    a value that changes whenever any leaf's data does."""
+    return _last_write
+
+
 class StaleGraphError(RuntimeError):
     """A node was made from a leaf whose ``.data`` was changed afterwards."""
 

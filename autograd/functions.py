@@ -89,6 +89,9 @@ def activation_op(activation: str | Op | None) -> Op | None:
     raise ValueError(f"unknown activation {activation!r}: use an Op, None, or one of {names}")
 
 
+_layer_ops: dict[Any, tuple[Op | None, Op]] = {}  # activation → (its op, the neuron's op)
+
+
 def neurons(weights: Sequence[Sequence[Value]], inputs: Sequence[Any],
             biases: Sequence[Value], activation: str | Op | None = None) -> list[Value]:
     """A layer in one call: ``act(Σ_k W[j][k]·x_k + b[j])`` for each neuron j.
@@ -98,8 +101,14 @@ def neurons(weights: Sequence[Sequence[Value]], inputs: Sequence[Any],
     values are read once for the whole layer. The numbers, forward and
     backward, are those of ``dot(W[j], x, bias=b[j])`` followed by the
     activation, bit for bit. ``activation``: see :func:`activation_op`."""
-    act = activation_op(activation)
-    op = ops.AFFINE if act is None else fuse(ops.AFFINE, act)
+    kept = _layer_ops.get(activation) if isinstance(activation, (str, Op)) else None
+    if kept is None:
+        act = activation_op(activation)
+        op = ops.AFFINE if act is None else fuse(ops.AFFINE, act)
+        if len(_layer_ops) < 256:
+            _layer_ops[activation] = (act, op)
+    else:
+        act, op = kept
     xt = tuple(inputs) if not isinstance(inputs, (Value, str, bytes)) else ()
     if not xt or len(weights) != len(biases):
         raise ValueError(f"neurons: {len(weights)} weight rows, {len(biases)} biases and "

@@ -20,6 +20,7 @@ reference counting alone (no garbage-collector cycles).
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -346,33 +347,62 @@ def record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
     return v
 
 
-def record_layer(op: Op, act: Op | None, weights: Iterable[Sequence[Value]],
-                 biases: Iterable[Value], xt: tuple[Value, ...]) -> list[Value]:
+_LAYERS_KEPT = 64  # layers whose parameters' values are kept (see _layer_values)
+_layers: dict[int, tuple[Any, ...]] = {}
+
+
+def _layer_values(weights: Sequence[Sequence[Value]], biases: Sequence[Value],
+                  n: int) -> tuple[Any, ...]:
+    """``(rows, weight values, biases, bias values)`` of a layer: each row as a
+    tuple, its weights' floats, each bias as a 1-tuple, the biases' floats.
+
+    A layer reads its parameters' values once per data version, not once per
+    sample: they are kept (for the last ``_LAYERS_KEPT`` layers) with the
+    creation number of the last ``.data`` write to any leaf and a copy of the
+    rows, and reused while no leaf was written since and the rows hold the same
+    Values (compared by identity: a Value replaced in a row is seen). A row of
+    the wrong length raises ValueError, a weight or bias that is not a Value
+    AttributeError, before anything is kept."""
+    version = backprop.last_write()
+    key = id(weights[0]) if len(weights) else 0
+    kept = _layers.get(key)
+    if kept is not None and kept[0] == version and kept[1] == weights and kept[2] == biases:
+        return kept[3]
+    for w in weights:
+        if len(w) != n:
+            raise ValueError(f"neurons: a neuron has {len(w)} weights for {n} inputs")
+    values = ([tuple(w) for w in weights], [[u._data for u in w] for w in weights],
+              [(b,) for b in biases], [b._data for b in biases])
+    if len(_layers) >= _LAYERS_KEPT:
+        _layers.clear()
+    _layers[key] = (version, [list(w) for w in weights], list(biases), values)
+    return values
+
+
+def record_layer(op: Op, act: Op | None, weights: Sequence[Sequence[Value]],
+                 biases: Sequence[Value], xt: tuple[Value, ...]) -> list[Value]:
     """The nodes ``op(w_j, x, b_j)`` of a layer of neurons, in one loop (the
     :func:`record` of a whole layer): each value is ``act(Σ w·x + b)``, its
-    affine part computed as the affine op computes it (``ops.affine_value``),
-    the inputs' values read once. ``op`` is the affine op fused with ``act``
-    (or the affine op itself when ``act`` is None). A weight or bias that is
-    not a Value raises AttributeError, a row of the wrong length ValueError,
-    before any node is made visible."""
+    affine part computed as the affine op computes it (``ops.affine_value``:
+    ``sum(map(mul, w, x), b)``), the inputs' values read once and the
+    parameters' once per data version (:func:`_layer_values`). ``op`` is the
+    affine op fused with ``act`` (or the affine op itself when ``act`` is
+    None). A weight or bias that is not a Value raises AttributeError, a row of
+    the wrong length ValueError, before any node is made."""
     xdata = [x._data for x in xt]
-    n = len(xdata)
-    affine = ops.affine_value
+    rows, wdata, bs, bdata = _layer_values(weights, biases, len(xdata))
     f, params = (None, ()) if act is None else (act.f, act.params)
+    mul = operator.mul
     if current.get() is not NORMAL:  # no_grad or anomaly: node by node
         out = []
-        for w, b in zip(weights, biases):
-            if len(w) != n:
-                raise ValueError(f"neurons: a neuron has {len(w)} weights for {n} inputs")
-            z = affine([u._data for u in w], xdata, b._data)
-            out.append(record(op, z if f is None else f(z, *params), (*w, *xt, b)))
+        for w, wd, b, bd in zip(rows, wdata, bs, bdata):
+            z = sum(map(mul, wd, xdata), bd)
+            out.append(record(op, z if f is None else f(z, *params), w + xt + b))
         return out
     out = []
     append, new, ids = out.append, _new, _ids
-    for w, b in zip(weights, biases):
-        if len(w) != n:
-            raise ValueError(f"neurons: a neuron has {len(w)} weights for {n} inputs")
-        z = affine([u._data for u in w], xdata, b._data)
+    for w, wd, b, bd in zip(rows, wdata, bs, bdata):
+        z = sum(map(mul, wd, xdata), bd)
         v: Value = new(Value)
         v._data = z if f is None else (f(z, *params) if params else f(z))
         v._grad = 0.0
@@ -380,7 +410,7 @@ def record_layer(op: Op, act: Op | None, weights: Iterable[Sequence[Value]],
         v._g = None
         v._id = next(ids)
         v._op = op
-        v._prev = (*w, *xt, b)
+        v._prev = w + xt + b
         append(v)
     return out
 

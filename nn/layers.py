@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, Protocol
 
 from autograd import Op, Value, activation_op, dot, neurons
@@ -126,6 +127,10 @@ def _input_label(i: int) -> str:
     while len(_X_LABELS) <= i:
         _X_LABELS.append(f"x{len(_X_LABELS) + 1}")
     return _X_LABELS[i]
+
+
+_weights_of = attrgetter("w")
+_bias_of = attrgetter("b")
 
 
 def lift_inputs(x: Sequence[Any]) -> list[Value]:
@@ -260,7 +265,7 @@ class Layer(Module):
         rng = rng or random
         self._spec = activation
         self._whole: Callable[[list[Value]], list[Value]] | None = None
-        self._fused_for: tuple[Any, ...] | None = None  # (neurons, count, fusable, op)
+        self._fused_for: tuple[Any, ...] | None = None  # (neurons, fusable, op)
         per_neuron = activation
         if isinstance(activation, str) and activation.lower() in LAYER_WIDE:
             self._whole = LAYER_WIDE[activation.lower()]
@@ -285,14 +290,14 @@ class Layer(Module):
     def _forward(self, x: list[Value]) -> list[Value]:
         """Every neuron: in one call (``autograd.neurons``) when the neurons'
         activation is one op of the table (or linear), else neuron by neuron."""
-        ns = self.neurons
+        ns = tuple(self.neurons)
         fused = self._fused_for
-        if fused is None or fused[0] is not ns or fused[1] != len(ns):
+        if fused is None or fused[0] != ns:  # the neurons changed (or first call)
             first = ns[0]
             same = first._fusable and all(n._fusable and n._act_op is first._act_op for n in ns)
-            fused = self._fused_for = (ns, len(ns), same, first._act_op)
-        if fused[2]:
-            out = neurons([n.w for n in ns], x, [n.b for n in ns], fused[3])
+            fused = self._fused_for = (ns, same, first._act_op)
+        if fused[1]:
+            out = neurons(list(map(_weights_of, ns)), x, list(map(_bias_of, ns)), fused[2])
         else:
             out = [n._forward(x) for n in ns]
         return out if self._whole is None else self._whole(out)

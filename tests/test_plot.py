@@ -118,3 +118,54 @@ def test_without_matplotlib_the_error_names_the_extra(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"chainrule\[plot\]"):
         loss_curves({"loss": [1.0]})
+
+
+# -- readable projected and in greyscale ---------------------------------------------------
+
+def test_classes_differ_by_marker_shape_and_region_hatching_not_only_colour() -> None:
+    X = [[0.0, 0.0], [2.0, 1.0], [1.0, -1.0], [-1.0, 1.0]]
+    y = [1, 1, 1, -1]
+    ax = decision_boundary(linear_model(), X, y, resolution=20)
+    (points,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    paths = points.get_paths()
+    assert len(paths) == 4  # one shape per point
+    shape = [tuple(map(tuple, p.vertices.round(6))) for p in paths]
+    assert shape[0] == shape[1] == shape[2] != shape[3]  # class +1 and class -1 differ
+    (filled,) = [c for c in ax.collections if isinstance(c, ContourSet) and c.filled]
+    hatches = list(filled.hatches)
+    assert hatches[0] != hatches[1] and any(hatches)
+    (line,) = [c for c in ax.collections if isinstance(c, ContourSet) and not c.filled]
+    assert min(line.get_linewidths()) >= 2.0
+
+
+def test_multiclass_regions_get_one_hatch_and_one_marker_each() -> None:
+    model = nn.MLP(2, [3], activation=None, seed=0)
+    X = [[-1.0, -1.0], [1.0, 1.0], [1.0, -1.0], [-1.0, 1.0]]
+    Z = decision_grid(model, X, resolution=20)[2]
+    y = [Z[0][0], Z[-1][-1], Z[0][-1], Z[-1][0]]  # the class of each corner
+    ax = decision_boundary(model, X, y, resolution=20)
+    (filled,) = [c for c in ax.collections if isinstance(c, ContourSet) and c.filled]
+    assert len(set(filled.hatches)) == len(filled.hatches) == max(max(r) for r in Z) + 1
+    (points,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    shapes = {tuple(map(tuple, p.vertices.round(6))) for p in points.get_paths()}
+    assert len(shapes) == len(set(y))
+
+
+def test_loss_curves_differ_by_line_style_not_only_colour() -> None:
+    history = {"loss": [1.0, 0.5], "val_loss": [1.2, 0.7], "test_loss": [1.3, 0.8]}
+    lines = loss_curves(history).get_lines()
+    assert len({line.get_linestyle() for line in lines}) == 3
+    assert len({line.get_color() for line in lines}) == 3
+
+
+def test_slide_style_is_sharp_large_and_dashed() -> None:
+    style = nn.plot.slide_style()
+    with plt.rc_context(style):
+        assert plt.rcParams["savefig.dpi"] >= 150
+        assert plt.rcParams["font.size"] >= 12
+        assert plt.rcParams["figure.constrained_layout.use"]
+        cycle = plt.rcParams["axes.prop_cycle"].by_key()
+        assert len(set(map(str, cycle["linestyle"]))) == len(cycle["color"]) >= 5
+        fig, ax = plt.subplots()
+        first, second = ax.plot([0, 1]), ax.plot([1, 0])
+        assert first[0].get_linestyle() != second[0].get_linestyle()

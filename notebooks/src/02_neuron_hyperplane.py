@@ -10,13 +10,16 @@
 
 # %%
 %matplotlib inline
+%config InlineBackend.figure_formats = ["retina"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}  # no cropping pass
 import sys
 
 import matplotlib.pyplot as plt
 
 import nn
 
-plt.rcParams.update({"figure.dpi": 80})
+# 160-dpi figures (retina: twice figure.dpi), 12-pt text, dashes and hatching as well as colours
+plt.rcParams.update(nn.plot.slide_style())
 
 # %% [markdown]
 # ## One neuron, one line
@@ -33,12 +36,15 @@ for point in points:
     s = neuron(point).data
     classes.append(1 if s > 0 else -1)
     print(f"x = {point}: s = {s:+.1f} -> class {classes[-1]:+d}")
-ax = nn.plot.decision_boundary(neuron, points, classes, resolution=60)
+fig, ax = plt.subplots(figsize=(5.2, 4.8))  # square axes: no empty margins beside them
+nn.plot.decision_boundary(neuron, points, classes, ax=ax, resolution=60)
 ax.annotate("", xy=(0.5 + 0.3, 0.5 + 0.6), xytext=(0.5, 0.5),   # along w = (1, 2)
-            arrowprops={"arrowstyle": "->", "lw": 2})
-ax.text(0.45, 0.85, "w", fontsize=14)
+            arrowprops={"arrowstyle": "->", "lw": 2.5})
+ax.text(0.42, 0.85, "w", fontsize=16, fontweight="bold")
 ax.set_aspect("equal")
-ax.set_title("the line s = x₁ + 2x₂ − 1.5 = 0, normal w", fontsize=10)
+ax.set_xticks(range(-1, 3))
+ax.set_yticks(range(-1, 3))
+ax.set_title("the line s = x₁ + 2x₂ − 1.5 = 0, normal w")
 plt.show()
 
 # %% [markdown]
@@ -71,16 +77,24 @@ print(f"best over {len(steps) ** 3} neurons (w1, w2, b on a grid): {best} of 4 c
 # $\max(0, 1 - m) \ge 1 - m$, so the mean hinge loss is at least
 # $\frac14\sum_n (1 - m_n) = 1$, with equality for *every* neuron whose
 # margins are all $\le 1$ (e.g. $\mathbf w = 0, b = 0$, a neuron that says
-# nothing). The minimum is a flat region and gradient descent stops wherever
-# it enters it — here at a neuron that gets 3 of 4 right:
+# nothing). The minimum is a flat region where the gradient is exactly 0, and
+# gradient descent stops as soon as it enters it. Here the random start is
+# already inside: all four margins are below 1, so the neuron never moves.
+# It gets 3 of 4 right ((0, 0) lies on its line, $s = 0$, which the rule
+# $s > 0$ counts as $-1$):
 
 # %%
+def show(x):
+    return round(x, 6) + 0.0   # + 0.0 turns -0.0 into 0.0
+
 single = nn.MLP(2, [1], seed=0)
+start = [show(p.data) for p in single.parameters()]
 history = nn.fit(single, X, y, loss="hinge", optimizer=nn.optim.SGD(single.parameters(), lr=0.1),
                  epochs=200, progress=False)
 print(f"final hinge loss {history['loss'][-1]:.6f}, accuracy {history['accuracy'][-1]:.2f}")
-print("weights and bias:", [round(p.data, 6) for p in single.parameters()])
-print("margins:", [round(t * single(p).data, 6) for p, t in zip(X, y)])
+print("weights and bias at the start:    ", start)
+print("weights and bias after 200 epochs:", [show(p.data) for p in single.parameters()])
+print("margins:", [show(t * single(p).data) for p, t in zip(X, y)])
 
 # %% [markdown]
 # ## A hidden layer bends the space
@@ -116,16 +130,23 @@ print(f"training accuracy {history['accuracy'][-1]:.3f}")
 print("the four corners:", [round(model(p).data, 2) for p in X], "labels", y)
 
 # %%
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+def accuracy(m):
+    return nn.training.evaluate(m, X_train, y_train)["accuracy"]
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2))
 nn.plot.decision_boundary(single, X_train, y_train, ax=left, resolution=60)
-left.set_title("one neuron: a straight line, 3/4 at best")
+left.set_title(f"one neuron (above): a line, accuracy {accuracy(single):.2f}")
 nn.plot.decision_boundary(model, X_train, y_train, ax=right, resolution=60)
-right.set_title("MLP 2-8-1 (ReLU): XOR learned")
+right.set_title(f"MLP 2-8-1 (ReLU): accuracy {accuracy(model):.2f}")
 plt.show()
 
 # %% [markdown]
-# Two hidden neurons are enough in principle (the construction above), but
-# gradient descent from a random start does not always find such a tight
-# solution: with 4 hidden neurons some seeds end with dead ReLUs (units whose
-# input is negative on every point, so their gradient is 0) and stay stuck
-# near 50 %. A few more neurons than necessary make training reliable.
+# The single neuron, which never moved, gets about 60 % of the 200 noisy
+# points: the two clusters it had right, half of the cluster on its line, none
+# of the fourth. Two hidden neurons are enough in principle (the construction
+# above), but gradient descent from a random start does not always find such a
+# tight solution: with 4 hidden neurons, 3 of the seeds 0–9 stop at 39.5 %,
+# 74.5 % and 75 % training accuracy (seeds 2, 0 and 7), with dead ReLUs (units
+# whose input is negative on every point, so their gradient is 0) or nearly
+# dead ones (one of seed 7's units is active on 5 of the 200). A few more neurons
+# than necessary make training reliable.

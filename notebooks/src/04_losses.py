@@ -10,6 +10,8 @@
 
 # %%
 %matplotlib inline
+%config InlineBackend.figure_formats = ["retina"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}  # no cropping pass
 import math
 
 import matplotlib.pyplot as plt
@@ -18,7 +20,8 @@ import autograd
 import nn
 from autograd import Value
 
-plt.rcParams.update({"figure.dpi": 80})
+# 160-dpi figures (retina: twice figure.dpi), 12-pt text, dashes as well as colours
+plt.rcParams.update(nn.plot.slide_style())
 
 def curve(loss, xs, **kw):
     """Loss values and engine derivatives d loss / d x at each x."""
@@ -47,16 +50,19 @@ grid = [-3 + 6 * k / 600 for k in range(601)]
 # | `squared_hinge` | $\max(0, 1 - m)^2$ | $-2\max(0, 1 - m)$ |
 # | `quadratic_margin` | $(1 - m)^2$ | $-2(1 - m)$ |
 #
-# With $y = +1$ the score *is* the margin, so we plot against $s$.
+# With $y = +1$ the score *is* the margin, so the plots pass $s = m$ and read
+# against $m$. For $m < 1$, `squared_hinge` and `quadratic_margin` are the
+# same function, $(1 - m)^2$: there their curves lie on top of each other.
 
 # %%
 margin_losses = ["logistic", "exponential", "hinge", "squared_hinge", "quadratic_margin"]
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+left.plot(grid, [1.0 if m <= 0 else 0.0 for m in grid], color="0.75", ls="-", lw=5,
+          label="0-1 loss")
 for name in margin_losses:
     values, slopes = curve(getattr(nn.losses, name), grid, y=1)
     left.plot(grid, values, label=name)
     right.plot(grid, slopes, label=name)
-left.plot(grid, [1.0 if m <= 0 else 0.0 for m in grid], "k:", label="0-1 loss")
 left.set_ylim(-0.2, 5)
 right.set_ylim(-5, 1)
 left.set_title("loss against the margin $m = y\\,s$")
@@ -64,7 +70,7 @@ right.set_title("its derivative $d\\ell/dm$ (engine)")
 for ax in (left, right):
     ax.axvline(0, color="grey", lw=0.5)
     ax.set_xlabel("margin $m$")
-left.legend()
+fig.legend(*left.get_legend_handles_labels(), loc="outside right upper")
 plt.show()
 
 # %% [markdown]
@@ -93,7 +99,7 @@ for m in (-2.0, 0.5, 1.0, 2.0):
 # 0 at the kink as PyTorch).
 
 # %%
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
 for name in ("mse", "l2", "l1"):
     values, slopes = curve(lambda e, fn=getattr(nn.losses, name): fn(e, 0.0), grid)
     left.plot(grid, values, label=name)
@@ -117,7 +123,7 @@ plt.show()
 
 # %%
 probs = [k / 200 for k in range(2, 199)]
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
 values, slopes = curve(lambda q: nn.losses.bce(q, 1.0), probs)
 left.plot(probs, values, label="bce(p, t=1)")
 left.plot(probs, slopes, label="d/dp")

@@ -12,6 +12,8 @@
 
 # %%
 %matplotlib inline
+%config InlineBackend.figure_formats = ["retina"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}  # no cropping pass
 import sys
 
 import matplotlib.pyplot as plt
@@ -19,10 +21,17 @@ import matplotlib.pyplot as plt
 import autograd
 import nn
 
-plt.rcParams.update({"figure.dpi": 80})
+# 160-dpi figures (retina: twice figure.dpi), 12-pt text, dashes and markers as well as colours
+plt.rcParams.update(nn.plot.slide_style())
 X, y = nn.data.make_moons(100, noise=0.1, seed=0, labels="sign")
-fig, ax = plt.subplots(figsize=(5, 3.5))
-ax.scatter([p[0] for p in X], [p[1] for p in X], c=y, cmap="Spectral", edgecolors="k", s=25)
+fig, ax = plt.subplots(figsize=(6, 3.8))
+for label, marker in ((-1, "o"), (1, "^")):
+    ax.scatter([p[0] for p, t in zip(X, y) if t == label],
+               [p[1] for p, t in zip(X, y) if t == label],
+               marker=marker, edgecolors="k", label=f"y = {label:+d}".replace("-", "−"))
+ax.set_xlabel("x₁")
+ax.set_ylabel("x₂")
+ax.legend(loc="upper right")
 ax.set_title("make_moons(100, noise=0.1, seed=0)")
 plt.show()
 
@@ -40,7 +49,8 @@ plt.show()
 #
 # Same seed, so all three start from the same weights; mini-batches of 20.
 # `nn.fit` prints a progress bar (a widget with `progress=True` in a live
-# notebook; here on stdout so the committed output stays readable).
+# notebook; here on stdout so the committed output stays readable). After
+# training, `nn.training.evaluate` measures each model on the whole data set.
 
 # %%
 def model():
@@ -51,33 +61,41 @@ recipes = {
     "SGD + momentum": lambda p: nn.optim.SGD(p, lr=0.05, momentum=0.9),
     "Adam": lambda p: nn.optim.Adam(p, lr=0.01),
 }
-models, histories = {}, {}
+models, histories, accuracy = {}, {}, {}
 for name, make in recipes.items():
     print(name)
     models[name] = m = model()
     histories[name] = nn.fit(m, X, y, loss="hinge", optimizer=make(m.parameters()),
                              epochs=40, batch_size=20, seed=0, progress=sys.stdout)
+    accuracy[name] = nn.training.evaluate(m, X, y)["accuracy"]
+    print(f"trained model: accuracy {accuracy[name]:.2f}")
 
 # %%
-fig, ax = plt.subplots(figsize=(6, 3.5))
+fig, ax = plt.subplots(figsize=(9, 3.6))
 for name, h in histories.items():
-    ax.plot(range(1, h.epochs + 1), h["loss"], label=f"{name} (accuracy {h['accuracy'][-1]:.2f})")
+    ax.plot(range(1, h.epochs + 1), h["loss"], label=f"{name}\n(accuracy {accuracy[name]:.2f})")
 ax.set_xlabel("epoch")
 ax.set_ylabel("mean hinge loss")
 ax.set_yscale("log")
-ax.legend()
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the axes, off the curves
 plt.show()
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
 for ax, (name, m) in zip(axes, models.items()):
     nn.plot.decision_boundary(m, X, y, ax=ax, resolution=50)
-    ax.set_title(f"{name}: accuracy {nn.training.evaluate(m, X, y)['accuracy']:.2f}")
+    ax.set_title(f"{name}\naccuracy {accuracy[name]:.2f}")
 plt.show()
 
 # %% [markdown]
 # `nn.fit` returns a `History`: one list per quantity (`loss`, `accuracy`,
-# `lr`, and `val_...` with validation data), and `.plot()` draws them:
+# `lr`, and `val_...` with validation data), and `.plot()` draws them. Its
+# loss and accuracy are running values, like the progress bar's: each
+# mini-batch is scored as it is used, before its own update, so an epoch's
+# numbers mix five versions of the weights. That is why each bar's last
+# accuracy above differs a little from the trained model's on the line below
+# it; for the model you keep, evaluate it after training (as the legend and
+# the titles above do).
 
 # %%
 h = histories["SGD + momentum"]
@@ -111,12 +129,12 @@ schedules = {
     "PolynomialLR(100, power=2)": lambda o: nn.lr_scheduler.PolynomialLR(o, 100, power=2.0),
     "CosineAnnealingLR(T_max=100)": lambda o: nn.lr_scheduler.CosineAnnealingLR(o, 100),
 }
-fig, ax = plt.subplots(figsize=(6.5, 3.5))
+fig, ax = plt.subplots(figsize=(10, 3.6))
 for name, make in schedules.items():
-    ax.plot(lrs(make), label=name)
+    ax.plot(range(1, 101), lrs(make), label=name)
 ax.set_xlabel("epoch")
 ax.set_ylabel("learning rate")
-ax.legend(fontsize=8)
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
 plt.show()
 
 # %% [markdown]
@@ -136,14 +154,16 @@ for name in ("constant", "cosine"):
     h = scheduled[name]
     print(f"{name:8}: final loss {h['loss'][-1]:.4f}, last-10-epoch mean "
           f"{sum(h['loss'][-10:]) / 10:.4f}, accuracy {h['accuracy'][-1]:.2f}")
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.3))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
 for name, h in scheduled.items():
-    left.plot(h["loss"], label=name)
-    right.plot(h["lr"], label=name)
+    left.plot(range(1, h.epochs + 1), h["loss"], label=name)
+    right.plot(range(1, h.epochs + 1), h["lr"], label=name)
 left.set_yscale("symlog", linthresh=1e-3)
-left.set_title("loss (symlog: the hinge loss can be exactly 0)")
+left.set_title("loss (symlog: it can be exactly 0)")
 right.set_title("learning rate")
-left.legend()
+for ax in (left, right):
+    ax.set_xlabel("epoch")
+    ax.legend()
 plt.show()
 
 # %% [markdown]
@@ -160,17 +180,18 @@ for batch_size in (5, 20, 100):
     by_batch[batch_size] = nn.fit(m, X, y, loss="hinge",
                                   optimizer=nn.optim.SGD(m.parameters(), lr=0.05, momentum=0.9),
                                   epochs=30, batch_size=batch_size, seed=0, progress=False)
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.3))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
 for b, h in by_batch.items():
     updates = [(e + 1) * (100 // b) for e in range(h.epochs)]
     left.plot(range(1, h.epochs + 1), h["loss"], label=f"B = {b}")
     right.plot(updates, h["loss"], label=f"B = {b}")
 left.set_xlabel("epoch")
+left.set_ylabel("mean hinge loss")
 right.set_xlabel("parameter updates")
 right.set_xscale("log")
 for ax in (left, right):
     ax.set_yscale("log")
-    ax.legend()
+    ax.legend(loc="lower left")
 plt.show()
 for b, h in by_batch.items():
     print(f"B = {b:3}: {100 // b:3} updates/epoch, loss after 30 epochs {h['loss'][-1]:.4f}")
@@ -230,13 +251,16 @@ for name in ("SGD lr=0.05", "LineSearchGD"):
 print("step sizes chosen by the line search, first 12:", runs["LineSearchGD"][2][:12])
 
 # %%
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.3))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
 for name, (losses, counts, _) in runs.items():
     left.plot(range(len(losses)), losses, label=name)
     right.plot(counts, losses, label=name)
 left.set_xlabel("step")
+left.set_ylabel("full-batch hinge loss")
 right.set_xlabel("full-batch loss + gradient evaluations")
 for ax in (left, right):
     ax.set_yscale("log")
+    ax.set_yticks([0.2, 0.3, 0.4, 0.6, 0.8], labels=["0.2", "0.3", "0.4", "0.6", "0.8"])
+    ax.set_yticks([], minor=True)
     ax.legend()
 plt.show()

@@ -11,6 +11,8 @@
 
 # %%
 %matplotlib inline
+%config InlineBackend.figure_formats = ["retina"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}  # no cropping pass
 import random
 
 import matplotlib.pyplot as plt
@@ -19,7 +21,9 @@ import autograd
 import nn
 from autograd import Value
 
-plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (6.4, 3.6)})
+# 160-dpi figures (retina: twice figure.dpi), 12-pt text, dashes and markers as well as colours
+plt.rcParams.update(nn.plot.slide_style())
+plt.rcParams["figure.figsize"] = (6.4, 3.6)
 
 # %% [markdown]
 # ## A chain of sigmoid neurons
@@ -57,7 +61,7 @@ print(f"first/last layer: sigmoid {sig[0] / sig[-1]:.1e}, relu {rel[0] / rel[-1]
 fig, ax = plt.subplots()
 layers = range(1, depth + 1)
 ax.semilogy(layers, sig, "o-", label="sigmoid")
-ax.semilogy(layers, rel, "s-", label="ReLU")
+ax.semilogy(layers, rel, "s--", label="ReLU")
 ax.set_xlabel("layer k (1 = next to the input)")
 ax.set_ylabel(r"$|\partial L / \partial w_k|$")
 ax.set_title("A 12-neuron chain: gradient size per layer")
@@ -89,7 +93,7 @@ for k, (a, b) in enumerate(zip(g_sig, g_relu), start=1):
 # %%
 fig, ax = plt.subplots()
 ax.semilogy(range(1, 10), g_sig, "o-", label="sigmoid")
-ax.semilogy(range(1, 10), g_relu, "s-", label="ReLU")
+ax.semilogy(range(1, 10), g_relu, "s--", label="ReLU")
 ax.set_xlabel("layer (9 = output)")
 ax.set_ylabel("mean |gradient| of the layer's weights")
 ax.set_title("MLP 3-8x8-1: where the gradient goes")
@@ -146,23 +150,25 @@ print(f"centred inputs:      {same_cen:.0%} of steps moved both weights the same
       f"distance to w* after 60 steps {dist(path_cen[-1]):.1e}")
 
 # %%
-fig, ax = plt.subplots(figsize=(5, 5))
-for path, name in ((path_pos, "all-positive inputs"), (path_cen, "centred inputs")):
-    ax.plot([p[0] for p in path], [p[1] for p in path], ".-", label=name)
-ax.plot(*w_star, "k*", markersize=14, label="$w^\\star$")
+fig, ax = plt.subplots(figsize=(9, 5))  # wide enough for the square axes and the legend
+for path, name, fmt in ((path_pos, "all-positive inputs", "o-"),
+                        (path_cen, "centred inputs", "s--")):
+    ax.plot([p[0] for p in path], [p[1] for p in path], fmt, markersize=4, label=name)
+ax.plot(*w_star, "k*", markersize=16, label="$w^\\star$")
 ax.axhline(0, color="grey", lw=0.5)
 ax.axvline(0, color="grey", lw=0.5)
 ax.set_xlabel("$w_1$")
 ax.set_ylabel("$w_2$")
 ax.set_aspect("equal")
 ax.set_title("SGD paths from (0, 0)")
-ax.legend(loc="lower left")
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))  # beside the paths, not on them
 plt.show()
 
 # %% [markdown]
 # With positive inputs each step points into the first or third quadrant
 # (both weights up, or both down), so the path towards $(1, -1)$ is a
-# zig-zag and, with the same learning rate and the same 60 samples, ends
+# zig-zag and, with the same learning rate and the same 60 steps, ends
 # thousands of times farther from $w^\star$; with centred inputs the steps
-# point anywhere and the path is direct. This is also why zero-centred activations (tanh) were preferred to
-# the sigmoid, whose outputs are all positive.
+# can point anywhere and the path heads for $w^\star$ far more directly. This
+# is also why zero-centred activations (tanh) were preferred to the sigmoid,
+# whose outputs are all positive.

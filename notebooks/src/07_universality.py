@@ -11,6 +11,8 @@
 
 # %%
 %matplotlib inline
+%config InlineBackend.figure_formats = ["retina"]
+%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}  # no cropping pass
 import math
 import random
 
@@ -18,7 +20,8 @@ import matplotlib.pyplot as plt
 
 import nn
 
-plt.rcParams.update({"figure.dpi": 80})
+# 160-dpi figures (retina: twice figure.dpi), 12-pt text, dashes and hatching as well as colours
+plt.rcParams.update(nn.plot.slide_style())
 
 def on_grid(model, lo=-2.0, hi=2.0, n=41):
     xs = [lo + (hi - lo) * k / (n - 1) for k in range(n)]
@@ -31,7 +34,8 @@ def on_grid(model, lo=-2.0, hi=2.0, n=41):
 
 # %%
 absolute = nn.construct.abs_net()
-print(absolute, "\nweights:", absolute.weights())
+print(absolute)
+print("weights:", absolute.weights())
 xs = [k / 10 for k in range(-20, 21)]
 assert all(absolute([x]).data == abs(x) for x in xs)
 print("abs_net(x) == |x| at", len(xs), "points")
@@ -62,8 +66,10 @@ for ax, model, title in ((left, dist, "l1_norm_net: ‖x − q‖₁"),
     grid, Z = on_grid(model)
     c = ax.contourf(grid, grid, Z, levels=20, cmap="viridis")
     fig.colorbar(c, ax=ax)
-    ax.plot(*q, "r+", markersize=12)
+    ax.plot(*q, "X", color="white", markeredgecolor="black", markersize=12)
     ax.set_aspect("equal")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
     ax.set_title(title)
 plt.show()
 
@@ -102,14 +108,22 @@ shifted = [[a + 0.5, b + 0.5] for a, b in train]
 report(shifted, "training points moved by (½, ½)")
 
 # %%
-fig, ax = plt.subplots(figsize=(5, 5))
+fig, ax = plt.subplots(figsize=(6, 5.4))
 grid, Z = on_grid(memo, -3.5, 3.5, 71)
-c = ax.contourf(grid, grid, Z, levels=[-1.01, -0.5, -0.01, 0.01, 0.5, 1.01], cmap="coolwarm")
-ax.scatter([p[0] for p in train], [p[1] for p in train], c=[rule(p) for p in train],
-           cmap="coolwarm", edgecolors="k", s=60, label="training points")
-ax.scatter([p[0] for p in test], [p[1] for p in test], marker="x", c="k", label="test points")
+c = ax.contourf(grid, grid, Z, levels=[-1.01, -0.5, -0.01, 0.01, 0.5, 1.01], cmap="coolwarm",
+                hatches=["\\\\", "\\\\", None, "..", ".."])  # the sign shows in greyscale too
+fig.colorbar(c, ax=ax, ticks=[-1, -0.5, 0, 0.5, 1], label="f(x)", shrink=0.8)
+for label, marker in ((1.0, "^"), (-1.0, "o")):
+    points = [p for p in train if rule(p) == label]
+    ax.scatter([p[0] for p in points], [p[1] for p in points], marker=marker, s=70,
+               color=plt.cm.coolwarm(0.5 + label / 2), edgecolors="k",
+               label=f"training point, y = {label:+.0f}".replace("-", "−"))
+ax.scatter([p[0] for p in test], [p[1] for p in test], marker="x", c="k",
+           label="other integer point")
 ax.set_aspect("equal")
-ax.legend(loc="upper left", fontsize=8)
+ax.set_xlabel("x₁")
+ax.set_ylabel("x₂")
+fig.legend(loc="outside lower center", ncols=2)
 ax.set_title("the memoriser: right on its points, 0 elsewhere")
 plt.show()
 
@@ -149,11 +163,13 @@ ratios = [errors[n] / errors[2 * n] for n in (4, 8, 16, 32)]
 print("error ratio when the knots double:", [round(r, 2) for r in ratios])
 
 # %%
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
-left.plot(dense, [g(x) for x in dense], "k", lw=2, label="g(x) = sin 2x + 0.3x")
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+left.plot(dense, [g(x) for x in dense], color="0.7", ls="-", lw=5, label="g(x) = sin 2x + 0.3x")
 for n in (4, 8):
     left.plot(dense, [nets[n]([x]).data for x in dense], label=f"{n} intervals")
-left.legend(fontsize=8)
+left.set_ylim(-2.6, 1.5)  # room for the legend under the curves
+left.legend(loc="lower right")
+left.set_xlabel("x")
 left.set_title("piecewise-linear ReLU networks")
 ns = list(errors)
 right.loglog(ns, [errors[n] for n in ns], "o-", label="max error")
@@ -161,6 +177,7 @@ right.loglog(ns, [errors[4] * (4 / n) ** 2 for n in ns], "k--", label="∝ 1/n²
 right.set_xticks(ns, labels=[str(n) for n in ns])
 right.set_xticks([], minor=True)
 right.set_xlabel("intervals (hidden neurons)")
+right.set_ylabel("max |net(x) − g(x)|")
 right.legend()
 right.set_title("error against network size")
 plt.show()
