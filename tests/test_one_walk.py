@@ -136,8 +136,10 @@ def test_every_number_a_view_or_frame_writes_is_the_engines(
         case: tuple[list[Value], Value]) -> None:
     """The backward view, the forward view, and every frame of both passes write the
     engine's numbers: each node's gradient, each sum term by term in the order the
-    engine adds them (which, added from 0.0, is its gradient exactly), each edge's
-    upstream × local = contribution, each value as recorded."""
+    engine adds them (which, summed from 0.0 by ``sum`` as the engine does, is its
+    gradient exactly; ``sum`` of floats is compensated from Python 3.12 on, so not
+    ``+=`` one by one), each edge's upstream × local = contribution, each value as
+    recorded."""
     _, root = case
     nodes = autograd.topological_order(root)
     expected = list(grad(root, nodes))
@@ -146,9 +148,8 @@ def test_every_number_a_view_or_frame_writes_is_the_engines(
     for i in range(len(nodes)):
         if i == scene.root or not scene.users[i]:
             continue
-        total = 0.0
-        for use in scene.users[i]:  # the engine's order: users by creation
-            total += use.contribution
+        # the engine's order (users by creation) and the engine's sum
+        total = sum((use.contribution for use in scene.users[i]), 0.0)
         assert same(total, expected[i]), (i, total, expected[i])
     backward = draw(root, "backward", max_nodes=None, edge_labels=True).source
     forward = draw(root, "forward", max_nodes=None).source
