@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: test check demo bench compare lint typecheck clean chromium torch pythons poppler \
-	valgrind
+	valgrind gallery
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +106,11 @@ valgrind:
 
 demo: $(STAMP)
 	$(PY) -m autograd demo
+
+# docs/gallery/: every graph of the course at slide size (forward, backward, both) and the
+# neuron stepped through; tests/test_gallery.py keeps their DOT as golden files.
+gallery: $(STAMP)
+	$(PY) docs/gallery/build.py
 
 # make bench: W1-W4 against micrograd 0.1.0, W3 and its frozen control on each of
 # BENCH_PYTHONS (each gets a .venv-bench-3.X when needed). ~10 min on 2 cores.

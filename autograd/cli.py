@@ -145,8 +145,17 @@ def _draw_parser(prog: str) -> _Parser:
     _add_expression_arguments(p)
     p.add_argument("-d", "--direction", choices=DIRECTIONS, default="forward",
                    help="forward: values on the edges; backward: the same layout with "
-                        "arrows reversed, local derivatives and contributions; "
+                        "arrows reversed, upstream × local = contribution on each edge; "
                         "both: overlaid (default: forward)")
+    p.add_argument("--fit", choices=("slide", "slide-4:3", "a4", "a4-landscape"), default=None,
+                   help="lay the drawing (and the frames) out for a page: text at least "
+                        "18 pt on a slide, 8 pt on A4")
+    p.add_argument("--lang", choices=("en", "fr"), default=None,
+                   help="the drawing's words and the step-through's captions in English "
+                        "or French")
+    p.add_argument("--passes", choices=("backward", "forward", "forward+backward"),
+                   default="backward", help="what the step-through steps through "
+                                            "(default: backward)")
     p.add_argument("-o", "--output", metavar="FILE", default=None,
                    help="write the drawing here (.svg .png .pdf .dot ...; '-' for DOT "
                         "on stdout, the default)")
@@ -156,7 +165,7 @@ def _draw_parser(prog: str) -> _Parser:
     p.add_argument("--frames", metavar="DIR", default=None,
                    help="also write each step-through frame as its own file, "
                         "DIR/frame_000.svg ... (for slides)")
-    p.add_argument("--frames-format", choices=("svg", "png", "dot"), default="svg",
+    p.add_argument("--frames-format", choices=("svg", "png", "pdf", "dot"), default="svg",
                    help="file format of --frames (default: svg)")
     p.add_argument("--max-frames", type=_positive_int, default=MAX_FRAMES, metavar="N",
                    help=f"refuse a step-through of more than N frames (default "
@@ -263,10 +272,12 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
 
     root = _graph(expression, values, name)
     root.backward()
-    drawing = draw(root, direction=args.direction, title=args.title, renderer=args.renderer)
+    drawing = draw(root, direction=args.direction, title=args.title, renderer=args.renderer,
+                   fit=args.fit, lang=args.lang)
     stepper = None
     if args.step_through is not None or args.frames is not None:
-        frames = 1 + sum(1 for node in topological_order(root) if node.op)  # seed + steps
+        steps = sum(1 for node in topological_order(root) if node.op)
+        frames = (steps + 1) * len(args.passes.split("+"))  # seed (or inputs) + steps
         if frames > args.max_frames:
             raise UsageError(f"the step-through would have {frames} frames (one per "
                              f"backprop step, each rendered by Graphviz), more than "
@@ -274,7 +285,7 @@ def cmd_draw(argv: Sequence[str], prog: str, out: TextIO, err: TextIO) -> int:
                              "a smaller expression")
         # A fresh graph: the player runs backprop itself, step by step.
         stepper = step_through(_graph(expression, values, name), renderer=args.renderer,
-                               max_steps=None)
+                               max_steps=None, passes=args.passes, fit=args.fit, lang=args.lang)
     to_stdout = output == "-" or (output is None and stepper is None)
     written: list[str] = []
     if to_stdout:

@@ -494,3 +494,17 @@ def test_make_demo_runs_the_demo_command() -> None:
     demo = re.search(r"^demo:.*\n((?:\t.*\n)+)", makefile, re.M)
     assert demo is not None
     assert "-m autograd demo" in demo.group(1)
+
+
+def test_draw_fits_a_slide_in_french_with_both_passes_as_pdf_frames(tmp_path: Path) -> None:
+    p = run(tmp_path, "draw", *LECTURE, "-d", "both", "--fit", "slide", "--lang", "fr",
+            "--passes", "forward+backward", "-o", "f.svg", "--frames", "frames",
+            "--frames-format", "pdf")
+    assert p.returncode == 0, p.stderr
+    svg = (tmp_path / "f.svg").read_text(encoding="utf-8")
+    assert "valeur 20" in svg and "avant (trait plein)" in svg
+    assert min(float(x) for x in re.findall(r'font-size="([0-9.]+)"', svg)) >= 18
+    frames = sorted((tmp_path / "frames").iterdir())
+    assert [f.name for f in frames] == [f"frame_00{k}.pdf" for k in range(6)]
+    assert all(f.read_bytes()[:5] == b"%PDF-" for f in frames)
+    assert "wrote 6 frames" in p.stdout

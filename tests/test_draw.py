@@ -75,55 +75,103 @@ def test_same_expression_gives_identical_bytes_and_no_ids() -> None:
 
 # -- what the drawing says ------------------------------------------------------------
 
-def test_forward_edges_carry_values_backward_edges_local_and_contribution() -> None:
+def edge_line(source: str, edge_id: str) -> str:
+    return source.split(f'id="{edge_id}"')[1].split("\n")[0]
+
+
+def test_forward_edges_carry_values_backward_edges_the_chain_rule() -> None:
     f = lecture_f()
     fwd = draw(f, "forward").source
     # nodes by creation: v0=u, v1=v, v2=w, v3=u+v, v4=f; v3 (data 5) flows into × with 5
-    assert 'v3 -> op4 [id="e4_0", class="forward"' in fwd
-    assert ">5</font>" in fwd.split('id="e4_0"')[1].split("\n")[0]
-    assert "dir=back" not in fwd
+    assert 'v3 -> op4 [id="e4_0", class="forward", color="#111111", style=solid' in fwd
+    assert ">5</font>" in edge_line(fwd, "e4_0")
+    assert "style=invis" in edge_line(fwd, "b4_0")  # laid out, not drawn
     bwd = draw(f, "backward").source
-    e40 = bwd.split('id="e4_0"')[1].split("\n")[0]  # ∂f/∂(u+v) = w = 4, upstream 1
-    assert "dir=back" in e40 and "local 4" in e40 and "+= 4" in e40
-    e41 = bwd.split('id="e4_1"')[1].split("\n")[0]  # ∂f/∂w = u+v = 5
-    assert "local 5" in e41 and "+= 5" in e41
-    e30 = bwd.split('id="e3_0"')[1].split("\n")[0]  # ∂(u+v)/∂u = 1, upstream 4
-    assert "local 1" in e30 and "+= 4" in e30
+    # upstream × local = contribution: ∂f/∂f · ∂f/∂(u+v) = 1 × w = 4
+    e40 = edge_line(bwd, "b4_0")
+    assert "dir=back" in e40 and "style=solid" in e40 and ">1 × 4 = 4<" in e40
+    assert ">1 × 5 = 5<" in edge_line(bwd, "b4_1")  # ∂f/∂w = u + v = 5
+    assert ">4 × 1 = 4<" in edge_line(bwd, "b3_0")  # ∂(u+v)/∂u = 1, upstream 4
+    assert "style=invis" in edge_line(bwd, "e4_0")
     both = draw(f, "both").source
-    assert 'id="e4_0", class="forward"' in both and 'id="b4_0", class="backward"' in both
+    assert "style=solid" in edge_line(both, "e4_0") and "style=dashed" in edge_line(both, "b4_0")
 
 
-def test_value_nodes_show_label_data_and_grad_computed_without_backward() -> None:
+def test_a_view_hides_what_it_does_not_show_without_its_text() -> None:
+    """The hidden edges keep the layout; their labels are empty, so no gradient is
+    written in a forward view, not even invisibly."""
     f = lecture_f()
-    src = draw(f, "forward").source
+    fwd = draw(f, "forward").source
+    assert "grad" not in fwd and "×" not in fwd.replace('label="×"', "")
+    assert ">4 × 1 = 4<" not in fwd
+    bwd = draw(f, "backward").source
+    assert '><font color="#111111">5</font></td>' not in bwd
+
+
+def test_forward_view_shows_data_and_no_gradient_backward_view_the_engines() -> None:
+    f = lecture_f()
+    fwd = draw(f, "forward").source
+    bwd = draw(f, "backward").source
     for name, data, grad in (("u", 2, 4), ("v", 3, 4), ("w", 4, 5), ("f", 20, 1)):
-        node_line = next(line for line in src.splitlines() if f"<b>{name}</b>" in line)
-        assert f">data {data}<" in node_line and f">grad {grad}<" in node_line
+        line = next(line for line in fwd.splitlines() if f">{name}</font>" in line)
+        assert f">data {data}<" in line and "grad" not in line
+        line = next(line for line in bwd.splitlines() if f">{name}</font>" in line)
+        assert f">data {data}<" in line and f">grad {grad}<" in line
+
+
+def test_forward_view_can_show_the_stored_grad() -> None:
+    """The exercise: fill in .grad by hand (or after backward), then redraw."""
+    f = lecture_f()
+    assert ".grad" not in draw(f).source
+    f.backward()
+    f.backward()
+    src = draw(f, stored_grad=True).source
+    u_line = next(line for line in src.splitlines() if ">u</font>" in line)
+    assert ">.grad 8<" in u_line  # two backward calls: 4 + 4
+    assert "the gradient each node holds now" in src
+    with pytest.raises(ValueError, match="stored_grad=True is for the forward view"):
+        draw(f, "backward", stored_grad=True)
 
 
 def test_each_use_is_its_own_edge() -> None:
     a = Value(3.0, label="a")
     s = a + a
     src = draw(s, "backward").source
-    assert src.count("v0 -> op1") == 2
-    assert 'id="e1_0"' in src and 'id="e1_1"' in src
+    assert src.count("v0 -> op1") == 4  # two uses, each drawn forward and backward
+    assert 'id="b1_0"' in src and 'id="b1_1"' in src
     x = Value(-2.0, label="x")
     sq = x * x
     src = draw(sq, "both").source
-    assert src.count("v0 -> op1") == 4  # two uses, forward and backward each
+    assert src.count("v0 -> op1") == 4
     # d(x*x)/dx = 2x = -4, shown as the sum of the two uses
-    assert "grad -4 = -2 + -2" in src
+    assert "grad −4 = −2 − 2" in src
 
 
-def test_shared_node_shows_its_gradient_as_the_sum_of_contributions() -> None:
+def test_shared_node_shows_its_gradient_as_the_engines_sum_in_its_order() -> None:
+    """The engine adds a node's contributions in the order its users were made:
+    x·x (3, 3) before + (1)."""
     x = Value(3.0, label="x")
     g = x * x + x
     src = draw(g, "backward").source
-    line = next(ln for ln in src.splitlines() if "<b>x</b>" in ln)
-    assert "grad 7 = 1 + 3 + 3" in line
+    line = next(ln for ln in src.splitlines() if ">x</font>" in ln)
+    assert "grad 7 = 3 + 3 + 1" in line
     many = autograd.sum([x * float(k) for k in range(1, 7)])  # x used 6 times
-    line = next(ln for ln in draw(many, "backward").source.splitlines() if "<b>x</b>" in ln)
+    line = next(ln for ln in draw(many, "backward").source.splitlines() if ">x</font>" in ln)
     assert "grad 21 = Σ of 6" in line
+
+
+def test_numbers_have_no_minus_zero_and_a_real_minus_sign() -> None:
+    x = Value(-0.5, label="x")
+    y = (x * 0.0).relu() + x * -2.0  # relu' at 0 is 0: contributions of -0.0 and 0
+    src = draw(y, "both").source
+    assert "-0" not in src and "−0<" not in src and "− 0 " not in src
+    assert "data −0.5" in src
+    s = Style()
+    assert s.number(-0.0) == "0" and s.number(-1e-9) == "−1e−09"
+    assert Style(number_format="{:.2f}").number(-0.001) == "0.00"
+    assert s.terms([0.5, -0.25, -0.0]) == "0.5 − 0.25 + 0"
+    assert s.factor(-2.0) == "(−2)" and s.factor(2.0) == "2"
+    assert Style(lang="fr").number(-2.5) == "−2,5"
 
 
 def test_gradients_are_the_engines_own() -> None:
@@ -142,7 +190,7 @@ def test_user_defined_op_draws_with_its_symbol_and_derivative() -> None:
     y = cube(x)
     src = draw(y, "backward").source
     assert 'label="x³"' in src and 'tooltip="cube"' in src
-    assert "local 12" in src and "+= 12" in src
+    assert ">1 × 12 = 12<" in src
 
 
 def test_parameterised_op_symbol_comes_from_the_op_table() -> None:
@@ -174,7 +222,7 @@ def test_does_not_touch_the_graph() -> None:
 
 def test_style_is_configurable() -> None:
     f = lecture_f()
-    src = draw(f, style=Style(number_format="{:.2f}", grad_color="#0000aa")).source
+    src = draw(f, "backward", style=Style(number_format="{:.2f}", grad_color="#0000aa")).source
     assert "data 2.00" in src and "#0000aa" in src
     old = autograd.drawing.default_style()
     try:
@@ -183,7 +231,7 @@ def test_style_is_configurable() -> None:
     finally:
         set_default_style(old)
     assert 'fontname="Helvetica"' in draw(f).source
-    assert Style().number(float("nan")) == "nan" and Style().number(-float("inf")) == "-inf"
+    assert Style().number(float("nan")) == "nan" and Style().number(-float("inf")) == "−inf"
 
 
 def test_bad_input_errors_name_type_and_value() -> None:
@@ -316,7 +364,7 @@ def test_nan_and_inf_are_drawn_as_words() -> None:
     y = x.log() * x  # log 0 = -inf; -inf · 0 = nan
     y.label = "y"
     src = draw(y, "backward").source
-    assert "data -inf" in src and "data nan" in src
+    assert "data −inf" in src and "data nan" in src
     ET.fromstring(draw(y, "both").svg().encode("utf-8"))
 
 

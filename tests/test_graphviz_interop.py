@@ -96,7 +96,7 @@ def test_to_graphviz_render_and_view_write_files(no_dot_on_path: None, tmp_path:
     assert Path(out).read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "f.gv").read_text(encoding="utf-8") == gv.source
     out = gv.render(outfile=tmp_path / "slide.svg")
-    assert "local 5" in Path(out).read_text(encoding="utf-8")
+    assert "1 × 5 = 5" in Path(out).read_text(encoding="utf-8")
     with pytest.raises(graphviz.FileExistsError):
         gv.render(outfile=tmp_path / "slide.svg", raise_if_result_exists=True)
 

@@ -9,12 +9,14 @@ users were made), so their numbers are equal with ``==``, not approx.
 from __future__ import annotations
 
 import math
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, draw, grad, step_through
+from autograd.drawing import Style
 from autograd.drawing.graph import read
 from autograd.tape import Tape
 
@@ -117,3 +119,66 @@ def test_a_fused_network_shows_the_numbers_of_the_unfused_one() -> None:
         assert [by_value[id(p)] for p in params] == list(fused_grads)
         assert sorted(g for v, g in zip(scene.values, scene.grads) if v.fn is not None) == \
             sorted(g for v, g in zip(flat.values, flat.grads) if v.fn is not None)
+
+
+def _cell(source: str, node: str, prefix: str) -> str | None:
+    """The text of node ``node``'s cell that starts with ``prefix`` (``grad``, ``data``)."""
+    line = next((ln for ln in source.splitlines() if ln.lstrip().startswith(f"{node} [")),
+                None)
+    if line is None:
+        return None
+    m = re.search(rf">({re.escape(prefix)} [^<]*)<", line)
+    return m.group(1) if m else None
+
+
+@given(dags())
+def test_every_number_a_view_or_frame_writes_is_the_engines(
+        case: tuple[list[Value], Value]) -> None:
+    """The backward view, the forward view, and every frame of both passes write the
+    engine's numbers: each node's gradient, each sum term by term in the order the
+    engine adds them (which, summed from 0.0 by ``sum`` as the engine does, is its
+    gradient exactly; ``sum`` of floats is compensated from Python 3.12 on, so not
+    ``+=`` one by one), each edge's upstream × local = contribution, each value as
+    recorded."""
+    _, root = case
+    nodes = autograd.topological_order(root)
+    expected = list(grad(root, nodes))
+    scene = read(root)
+    number = Style().number
+    for i in range(len(nodes)):
+        if i == scene.root or not scene.users[i]:
+            continue
+        # the engine's order (users by creation) and the engine's sum
+        total = sum((use.contribution for use in scene.users[i]), 0.0)
+        assert same(total, expected[i]), (i, total, expected[i])
+    backward = draw(root, "backward", max_nodes=None, edge_labels=True).source
+    forward = draw(root, "forward", max_nodes=None).source
+    for i, node in enumerate(nodes):
+        shown = _cell(backward, f"v{i}", "grad")
+        if shown is None:  # a constant: no gradient shown
+            assert scene.is_constant(i)
+            continue
+        head, _, terms = shown[len("grad "):].partition(" = ")
+        assert head == number(expected[i]), (i, shown)
+        if terms and "Σ" not in terms:
+            written = [u.contribution for u in scene.users[i]]
+            assert terms == Style().terms(written), (i, shown)
+        assert _cell(forward, f"v{i}", "data") == f"data {number(node.data)}"
+    for dst in range(len(nodes)):
+        for use in scene.inputs[dst]:
+            if scene.is_constant(use.src) or len(scene.inputs[dst]) > 6:
+                continue
+            label = re.search(rf'id="b{dst}_{use.pos}".*?>([^<>]+)</font>', backward)
+            assert label is not None, (dst, use.pos)
+            assert label.group(1) == (f"{number(expected[dst])} × {Style().factor(use.local)} "
+                                      f"= {number(use.contribution)}")
+    s = step_through(root, passes="forward+backward", max_steps=None, renderer="none")
+    n = len(scene.steps)
+    for k, frame in enumerate(s):
+        for i, node in enumerate(nodes):
+            data = _cell(frame.source, f"v{i}", "data")
+            if data is not None and data != "data ?":
+                assert data == f"data {number(node.data)}", (k, i, data)
+            g = _cell(frame.source, f"v{i}", "grad")
+            if k > n and g is not None and "?" not in g:  # backward frames, once final
+                assert g.split(" = ")[0] == f"grad {number(expected[i])}", (k, i, g)

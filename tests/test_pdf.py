@@ -107,10 +107,10 @@ def test_pdf_without_dot_is_vector_with_the_text_and_embedded_fonts(
     need_poppler()
     d = draw(lecture_f(), "both", title=TITLE)
     back = ReadBack(d.pdf(), tmp_path)
-    lines = back.text.splitlines()
-    for expected in ("u data 2 grad 4", "v data 3 grad 4", "w data 4 grad 5", "data 5 grad 4",
-                     "f data 20 grad 1", "local 4", "+= 4", "local 5", "+= 5", "+", "×", TITLE):
-        assert expected in lines, (expected, lines)
+    lines = [line.replace(" ", "") for line in back.text.splitlines()]  # cells: one per line
+    for expected in ("u data 2", "v data 3", "w data 4", "data 5", "f data 20", "grad 4",
+                     "grad 5", "grad 1", "1 × 4 = 4", "4 × 1 = 4", "1 × 5 = 5", "+", "×", TITLE):
+        assert expected.replace(" ", "") in lines, (expected, lines)
     back.assert_vector_with_embedded_fonts()
     assert any("Bold" in row for row in back.fonts), back.fonts  # bold value labels
 
@@ -122,7 +122,8 @@ def test_pdf_without_dot_is_vector_with_the_text_and_embedded_fonts(
     png = Image.open(io.BytesIO(d.png(dpi=72)))
     white = Image.new("RGBA", png.size, "white")
     reference = Image.alpha_composite(white, png.convert("RGBA"))
-    assert 0.8 < ink(back.page) / ink(reference) < 1.25, (ink(back.page), ink(reference))
+    # (thin dashed lines anti-alias differently at 72 dpi: a blank or half-drawn page is far off)
+    assert 0.7 < ink(back.page) / ink(reference) < 1.3, (ink(back.page), ink(reference))
 
 
 def test_save_pdf_and_a_big_network(no_dot_on_path: None, tmp_path: Path) -> None:
@@ -133,8 +134,10 @@ def test_save_pdf_and_a_big_network(no_dot_on_path: None, tmp_path: Path) -> Non
     back = ReadBack(out.read_bytes(), tmp_path)
     back.assert_vector_with_embedded_fonts()
     lines = back.text.splitlines()
-    assert {"x1", "x2", "data 0.5", "data -1", "w·x+b → ReLU", "w·x+b"} <= set(lines), lines
-    assert len(re.findall(r"^grad -?[0-9.]+", back.text, re.M)) == 35, lines  # 33 neurons, 2 x
+    words = " ".join(back.text.split())
+    for expected in ("x1 data 0.5", "x2 data −1", "neuron 1.1: w·x+b → ReLU", "neuron 3.1: w·x+b"):
+        assert expected in words, (expected, lines)
+    assert len(re.findall(r"^grad −?[0-9.]+", back.text, re.M)) == 35, lines  # 33 neurons, 2 x
     assert d.notes[0] in lines
     assert ink(back.page) > 0.01
 
@@ -144,7 +147,7 @@ def test_a_font_the_converter_lacks_falls_back_instead_of_dropping_text(
     need_poppler()
     d = draw(lecture_f(), "backward", style=Style(fontname="No Such Font Anywhere"))
     back = ReadBack(d.pdf(), tmp_path)
-    assert "data 20" in back.text and "local 5" in back.text, back.text
+    assert "data 20" in back.text and "1×5=5" in back.text.replace(" ", ""), back.text
     back.assert_vector_with_embedded_fonts()
 
 
@@ -159,7 +162,7 @@ def test_command_line_writes_pdf_with_pip_alone(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "wrote f.pdf" in done.stdout
     back = ReadBack((tmp_path / "f.pdf").read_bytes(), tmp_path)
-    assert "data 20" in back.text and "+= 5" in back.text, back.text
+    assert "data 20" in back.text and "1×5=5" in back.text.replace(" ", ""), back.text
     back.assert_vector_with_embedded_fonts()
 
 

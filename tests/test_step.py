@@ -33,7 +33,7 @@ def shared_g() -> Value:
 
 
 def node_line(source: str, name: str) -> str:
-    return next(line for line in source.splitlines() if f"<b>{name}</b>" in line)
+    return next(line for line in source.splitlines() if f">{name}</font>" in line)
 
 
 def grad_of(source: str, name: str) -> str:
@@ -67,25 +67,27 @@ def test_each_step_highlights_its_op_and_fills_its_inputs() -> None:
     one = s[1].source
     assert 'id="op4", class="op active"' in one and 'id="op3", class="op pending"' in one
     assert grad_of(one, "w") == "grad 5" and grad_of(one, "u") == "grad ?"
-    assert "+= 5" in one and "+= ?" in one  # the + node's edges still wait
+    assert ">1 × 5 = 5<" in one and ">?<" in one  # the + node's edges still wait
     assert 'class="value leaf receiving"' in node_line(one, "w")
     assert 'class="value done"' in node_line(one, "f")
     two = s[2].source
     assert 'id="op3", class="op active"' in two and 'id="op4", class="op done"' in two
     assert grad_of(two, "u") == "grad 4" and grad_of(two, "v") == "grad 4"
-    assert "?" not in two
-    assert "Step 2 of 2" in s.captions[2] and "u += 1 × 4 = 4" in s.captions[2]
-    # an unlabelled node is named by its formula
-    assert s.captions[1] == ("Step 1 of 2: through × (mul) of f: "
-                             "(u + v) += 4 × 1 = 4; w += 5 × 1 = 5.")
+    assert "grad ?" not in two and ">?<" not in two
+    assert "Step 2 of 2" in s.captions[2] and "u += 4 × 1 = 4" in s.captions[2]
+    # an unlabelled node is named by its formula; upstream × local = contribution
+    assert s.captions[1] == ("Step 1 of 2: through × (mul) of f: upstream ∂f/∂f = 1; "
+                             "(u + v) += 1 × 4 = 4; w += 1 × 5 = 5.")
 
 
-def test_accumulation_is_visible_for_a_shared_node() -> None:
+def test_accumulation_fills_slots_in_the_engines_order() -> None:
+    """x·x + x: the + (made last) is handled first, so its slot fills first; the
+    sum is written in the order the engine adds it (× first, then +)."""
     s = step_through(shared_g())
     assert len(s) == 3
-    assert grad_of(s[1].source, "x") == "grad 1 + ?"
-    assert grad_of(s[2].source, "x") == "grad 7 = 1 + 3 + 3"
-    assert "x += 3 × 1 = 3; x += 3 × 1 = 3" in s.captions[2]
+    assert grad_of(s[1].source, "x") == "grad ? + ? + 1"
+    assert grad_of(s[2].source, "x") == "grad 7 = 3 + 3 + 1"
+    assert "x += 1 × 3 = 3; x += 1 × 3 = 3" in s.captions[2]
 
 
 def test_the_users_graph_is_not_modified() -> None:
@@ -149,7 +151,7 @@ def test_save_frames_writes_one_file_per_frame(tmp_path: Path) -> None:
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
     dots = s.save_frames(tmp_path / "dot", fmt="dot")
     assert dots[1].read_text(encoding="utf-8") == s[1].source
-    with pytest.raises(ValueError, match="fmt must be one of svg, png, dot, got 'gif'"):
+    with pytest.raises(ValueError, match="fmt must be one of svg, png, pdf, dot, got 'gif'"):
         s.save_frames(tmp_path, fmt="gif")
 
 
@@ -236,7 +238,7 @@ def test_bad_input() -> None:
     y = x
     for _ in range(30):
         y = y.tanh()
-    with pytest.raises(ValueError, match="30 backprop steps, more than max_steps=20"):
+    with pytest.raises(ValueError, match="30 steps, more than max_steps=20"):
         step_through(y, max_steps=20)
     assert len(step_through(y, max_steps=None)) == 31
     leaf = Value(1.0, label="a")

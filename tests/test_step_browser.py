@@ -172,3 +172,34 @@ def test_a_big_drawing_stays_readable_and_enlarges_on_click(page: Any, tmp_path:
         assert img.evaluate("i => i.getBoundingClientRect().width") >= natural - 1
         img.click()
         assert abs(img.evaluate("i => i.getBoundingClientRect().width") - shown) < 1
+
+
+CAPTION_BOX_JS = """(i) => {
+  var c = document.querySelectorAll('.cr-player')[i].querySelector('.cr-caption');
+  var r = c.getBoundingClientRect();
+  return {text: c.textContent, width: r.width, height: r.height,
+          live: c.getAttribute('aria-live')};
+}"""
+
+
+def test_captions_drawn_in_the_frames_are_not_shown_twice(page: Any, tmp_path: Path) -> None:
+    """The frames carry their caption (the default): the caption line is kept, with
+    the same text, for screen readers and scripts, but takes no room on the page.
+    With ``captions=False`` the frames have none and the line is shown."""
+    u, v = Value(2.0, label="u"), Value(3.0, label="v")
+    f = u * v
+    f.label = "f"
+    inside, outside = step_through(f), step_through(f, captions=False)
+    assert "Step 1 of 1" in inside[1].svg() and "Step 1 of 1" not in outside[1].svg()
+    path = tmp_path / "captions.html"
+    path.write_text(inside.html().replace(
+        "</body>", outside.html(standalone=False) + "</body>"), encoding="utf-8")
+    page.goto(path.as_uri())
+    with shot_on_failure(page, "player_captions"):
+        page.locator(".cr-next").nth(0).click()
+        page.locator(".cr-next").nth(1).click()
+        hidden, shown = page.evaluate(CAPTION_BOX_JS, 0), page.evaluate(CAPTION_BOX_JS, 1)
+        assert hidden["text"] == inside.captions[1] and shown["text"] == outside.captions[1]
+        assert hidden["width"] <= 1 and hidden["height"] <= 1, hidden
+        assert shown["height"] >= 10 and shown["width"] > 100, shown
+        assert hidden["live"] == shown["live"] == "polite"

@@ -170,7 +170,7 @@ def drawing_bundle(drawing: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 # -- the step-through player ---------------------------------------------------------
 
 _PLAYER_CSS = """
-.cr-player{font-family:Helvetica,Arial,sans-serif;max-width:100%;outline:none}
+.cr-player{font-family:Helvetica,Arial,sans-serif;max-width:100%;outline:none;position:relative}
 .cr-player .cr-bar{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;margin:.3em 0}
 .cr-player .cr-bar:empty{display:none}
 .cr-player button{font-size:1em;padding:.2em .8em;cursor:pointer}
@@ -182,6 +182,8 @@ _PLAYER_CSS = """
 .cr-player pre.cr-frame{white-space:pre;overflow:auto;max-height:40em}
 .cr-player .cr-hint{font-style:italic;color:#555;margin:.3em 0}
 .cr-player .cr-note{color:#8a4b00}
+.cr-player .cr-caption.cr-hidden{position:absolute;width:1px;height:1px;overflow:hidden;
+clip:rect(0 0 0 0);white-space:nowrap;margin:0;min-height:0}
 """
 
 # Finds its player through document.currentScript (the script sits inside it),
@@ -279,7 +281,8 @@ _PLAYER_JS = """
 
 
 def player_html(frames: list[str], kind: str, captions: list[str], active: list[str | None],
-                *, note: str = "", standalone: bool = True) -> str:
+                *, note: str = "", standalone: bool = True,
+                captions_in_frames: bool = False) -> str:
     """The step-through player around rendered frames.
 
     ``frames`` are SVG documents (``kind="svg"``) or DOT text shown as such
@@ -288,7 +291,9 @@ def player_html(frames: list[str], kind: str, captions: list[str], active: list[
     caption 0, frame 0 and one line saying how to step through; with them,
     previous / play / next buttons, the arrow keys, the picture fitted to the
     room it has (not below MIN_SCALE: it scrolls instead) and a click on it to
-    switch to the full size and back."""
+    switch to the full size and back. ``captions_in_frames``: the pictures
+    carry their captions, so the caption line is kept for screen readers and
+    scripts but not shown twice."""
     if kind not in ("svg", "dot"):
         raise ValueError(f"player_html: kind must be 'svg' or 'dot', got {kind!r}")
     if not frames or len(frames) != len(captions) or len(frames) != len(active):
@@ -326,7 +331,9 @@ def player_html(frames: list[str], kind: str, captions: list[str], active: list[
         '<div class="cr-player" data-frame="0">'
         f"<style>{_PLAYER_CSS}</style>{note_html}"
         '<div class="cr-bar"></div>'
-        f'<div class="cr-caption">{markup(captions[0])}</div>'
+        f'<div class="cr-caption{" cr-hidden" if captions_in_frames else ""}" '
+        'aria-live="polite">'
+        f"{markup(captions[0])}</div>"
         f'<div class="cr-view">{picture}</div>'
         f'<p class="cr-hint">{markup(hint_line)}</p>'
         f'<script type="application/json" class="cr-data">{script_json(data)}</script>'

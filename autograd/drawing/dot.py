@@ -1,268 +1,718 @@
 """DOT text for a drawn graph: forward, backward or both, and step-through frames.
 
-Layout, left to right: each value is a small table (label, data, grad), each
+Layout, left to right: each value is a small table (name, data, grad), each
 op a small separate node with the op table's symbol (``Op.label()``), one edge
-per use of an input. Node names come from the topological position (``v3``,
+per use of an input. Node names come from the tape (creation order: ``v3``,
 ``op3``), never from ``id()``, so the same expression built the same way gives
 byte-identical text.
 
-Backward edges keep their forward tail and head and are drawn with
-``dir=back``: Graphviz then lays the graph out exactly as the forward view, and
-the arrows point from the output towards the inputs.
+One geometry for every view and every frame: each use is drawn as two edges,
+forward (``e3_0``, tail to head, its value above it) and backward (``b3_0``,
+``dir=back``, ``upstream × local = contribution`` above it); a view hides the
+edges it does not show (``style=invis``: laid out, not drawn). Every cell,
+edge label, op node and the header above the graph has a fixed size, the
+widest text it takes in any view or frame (:func:`measure`), so Graphviz lays
+the forward view, the backward view, ``both`` and every frame of a
+step-through out identically. Inputs enter an op top to bottom in argument
+order (``ordering=in``).
 
-Step-through frames pass a :class:`Progress` (how many backprop steps are
-done) and fixed cell widths, so that every frame has the same geometry and the
-nodes stay where they are while the numbers appear.
+What a view shows (:class:`Moment` for a step-through frame):
+
+- forward: each value's data, each edge its value; no gradient (or, with
+  ``stored_grad``, each node's ``.grad`` as stored, marked ``.grad``);
+- backward: ``grad`` = ∂root/∂node from the engine's walk; a node used several
+  times shows its gradient as the sum of its contributions, written in the
+  order the engine adds them (``grad 7 = 3 + 3 + 1``), slots not received yet
+  as ``?`` in a frame;
+- a one-line legend says which it is; notes say what was left out.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
+from . import fonts
 from .graph import Group, Plan, Scene, Use, count_drawn
 from .style import Style
+from .words import Words, words
 
 DIRECTIONS = ("forward", "backward", "both")
 #: Past this many edges, ``edge_labels=None`` (auto) draws edges without numbers.
 MAX_LABELLED_EDGES = 120
+#: An op with more inputs than this gets no numbers on its input edges (a note says so):
+#: its labels would stack in one column, too many to match with their wires.
+MAX_FANIN_LABELS = 6
 #: Past this many nodes, Graphviz's network simplex passes are capped: long edges
 #: across many ranks (a value used all along a chain) otherwise take minutes to lay out.
 BIG_GRAPH = 150
+#: A name longer than this is shortened (``tanh(…)``).
+MAX_NAME = 24
+#: A gradient's sum longer than this (characters) is written ``Σ of n``.
+MAX_SUM = 30
+#: Bold faces with the metrics Graphviz knows; other fonts use ``<b>``.
+_BOLD_FACES = {"Helvetica": "Helvetica-Bold", "Arial": "Helvetica-Bold",
+               "Times": "Times-Bold", "Times-Roman": "Times-Bold", "Courier": "Courier-Bold"}
+CELL_PAD = 4
+EDGE_PAD = 1
 
 
 @dataclass(frozen=True)
-class Progress:
-    """A moment of backprop: ``done`` steps finished; the last one is ``active``."""
+class Moment:
+    """A frame of a step-through: in pass ``"forward"`` or ``"backward"``,
+    ``done`` steps are finished; the last one is ``active``."""
 
+    pass_: str
     done: int
     active: bool = True
 
 
+#: Backward frames (the name older code used).
+def Progress(done: int, active: bool = True) -> Moment:  # noqa: N802
+    return Moment("backward", done, active)
+
+
 def quote(text: str) -> str:
     """A DOT double-quoted string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
+        .replace("\r", "\\r") + '"'
 
 
 def esc(text: str) -> str:
-    """Text safe inside an HTML-like label: ``< > & "`` escaped, and ``\\``
-    doubled, since Graphviz expands ``\\N``, ``\\G`` ... even there."""
-    return html.escape(text, quote=True).replace("\\", "\\\\")
+    """Text safe inside an HTML-like label: one line (tab, CR and LF become
+    spaces: a cell is one line, and Graphviz refuses some of them alone),
+    ``< > & " '`` escaped, and ``\\`` doubled, since Graphviz expands ``\\N``,
+    ``\\G`` ... even there."""
+    one_line = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return html.escape(one_line, quote=True).replace("\\", "\\\\")
 
 
-def text_width(text: str, size: float, bold: bool = False) -> int:
-    """A generous estimate of the width of ``text`` in points (Helvetica-like)."""
-    em = 0.0
-    for ch in text:
-        em += 0.3 if ch in " .,:;|il1" else (0.9 if ch in "mwMW∂Σ" else 0.62)
-    return math.ceil(em * size * (1.1 if bold else 1.0)) + 10
+def cell_height(size: float, padding: float) -> int:
+    return math.ceil(fonts.line_height(size) + 2 * padding + 2)
 
+
+# -- names ------------------------------------------------------------------------
+
+def short_name(t: Scene, i: int, s: Style, depth: int = 2) -> str:
+    """How node i is called: its label, else the short formula it holds
+    (``u + v``, ``tanh(n)``, ``w·x+b``), a constant its number."""
+    v = t.values[i]
+    if v.label:
+        return v.label
+    op = v.fn
+    if op is None:
+        return s.number(v.data)
+    sym = op.label()
+    if depth == 0:
+        return "…"
+    kind = op.syntax.kind
+    if kind == "pairs":
+        return sym
+    if len(t.inputs[i]) > 3:
+        return f"{sym}(…)"
+    args = [_operand(t, u.src, s, depth - 1) for u in t.inputs[i]]
+    if kind == "infix" and len(args) == 2:
+        text = f"{args[0]} {sym} {args[1]}"
+    elif kind == "infix" and len(args) == 1:  # a bound power: x^2
+        text = f"{args[0]}{sym}"
+    elif kind == "prefix" and len(args) == 1:
+        text = f"{sym}{args[0]}"
+    else:
+        name = sym if all(ch.isalnum() or ch in "σ_ " for ch in sym) else op.syntax.token
+        text = f"{name}({', '.join(args)})"
+    if len(text) <= MAX_NAME:
+        return text
+    return f"{sym}(…)" if kind not in ("infix", "prefix", "pairs") else "…"
+
+
+def _operand(t: Scene, i: int, s: Style, depth: int) -> str:
+    v = t.values[i]
+    if t.is_constant(i):
+        return s.factor(v.data)
+    text = short_name(t, i, s, depth)
+    if v.label or v.fn is None or v.fn.syntax.kind not in ("infix", "prefix"):
+        return text
+    return text if text == "…" else f"({text})"
+
+
+def root_name(t: Scene, s: Style, w: Words) -> str:
+    """The root as ∂·/∂node names it: its label, else ``output``."""
+    return t.values[t.root].label or w.output
+
+
+# -- the texts of every cell, in every state -----------------------------------------
+
+class Texts:
+    """What each cell and edge label of a scene says, in any view or frame."""
+
+    def __init__(self, t: Scene, p: Plan, s: Style) -> None:
+        self.t, self.p, self.s = t, p, s
+        self.w = words(s.lang)
+        self.owner: dict[int, Group] = p.group_of() if p.collapsed else {}
+
+    def name(self, i: int, group: Group | None = None) -> str:
+        if group is not None:
+            return self.group_title(group)
+        return short_name(self.t, i, self.s)
+
+    def group_title(self, g: Group) -> str:
+        """``neuron 1.2: w·x+b → ReLU`` (layer 1, second neuron; its ops)."""
+        return f"{self.group_name(g)}: {g.title}"
+
+    def sample_name(self, k: int) -> str:
+        return self.w.shared if k == 0 else f"{self.w.sample} {k}"
+
+    def group_name(self, g: Group) -> str:
+        return f"{self.w.neuron} {g.layer}.{g.index}"
+
+    def data(self, i: int, known: bool = True) -> str:
+        shown = self.s.number(self.t.values[i].data) if known else "?"
+        return f"{self.w.data} {shown}"
+
+    def stored(self, i: int) -> str:
+        return f"{self.w.stored} {self.s.number(self.t.values[i].grad)}"
+
+    def grad(self, i: int, received: int | None = None) -> str:
+        """``grad ?``, ``grad ? + 1`` (slots in the engine's order, those not
+        received yet as ?), ``grad 7 = 3 + 3 + 1``; ``received`` = how many of
+        the node's uses (the last ones) have arrived, None = all."""
+        t, s, w = self.t, self.s, self.w
+        g = w.grad
+        if i == t.root:
+            return f"{g} {s.number(t.grads[i])}"
+        uses = t.users[i]
+        n = len(uses)
+        k = n if received is None else received
+        if k == 0 or n == 0:
+            return f"{g} ?" if received is not None or n else f"{g} {s.number(t.grads[i])}"
+        if k < n:
+            if not self.written(i):
+                return f"{g} ? ({w.received.format(k=k, n=n)})"
+            parts = ["?"] * (n - k) + [s.number(u.contribution) for u in uses[n - k:]]
+            return f"{g} " + " + ".join(parts[:1]) + "".join(
+                f" + {p}" if p == "?" or not p.startswith("−") else f" − {p[1:]}"
+                for p in parts[1:])
+        total = s.number(t.grads[i])  # the engine's own number
+        if n == 1:
+            return f"{g} {total}"
+        if self.written(i):
+            return f"{g} {total} = {s.terms([u.contribution for u in uses])}"
+        return f"{g} {total} = {w.many.format(n=n)}"
+
+    def written(self, i: int) -> bool:
+        """Is node i's gradient written out as its sum (at most 4 terms, not too long)?"""
+        uses = self.t.users[i]
+        if not 1 < len(uses) <= 4:
+            return False
+        return len(self.s.terms([u.contribution for u in uses])) <= MAX_SUM
+
+    def grad_states(self, i: int) -> Iterator[str]:
+        """Every text the grad cell of node i takes, in any view or frame."""
+        n = len(self.t.users[i])
+        yield self.grad(i)
+        yield self.grad(i, 0)
+        if not self.written(i):
+            if n > 1:
+                yield self.grad(i, n - 1)
+        else:
+            for k in range(1, n):
+                yield self.grad(i, k)
+
+    def forward_label(self, src: int, known: bool = True) -> str:
+        return self.s.number(self.t.values[src].data) if known else ""
+
+    def backward_label(self, use: Use, finished: bool = True) -> str:
+        """``upstream × local = contribution`` (∂root/∂out × ∂out/∂in)."""
+        if not finished:
+            return "?"
+        s = self.s
+        upstream = self.t.grads[use.dst]
+        return f"{s.number(upstream)} × {s.factor(use.local)} = {s.number(use.contribution)}"
+
+    def group_backward_label(self, uses: list[Use], finished: bool = True) -> str:
+        """What a collapsed neuron passes to one outside input: its contributions."""
+        if not finished:
+            return "?"
+        return self.s.terms([u.contribution for u in uses])
+
+
+# -- sizes: measured once, over every view and frame ---------------------------------
+
+@dataclass
+class Layout:
+    """Fixed sizes shared by every view and frame of one scene and plan."""
+
+    widths: dict[str, int] = field(default_factory=dict)
+    labels: bool = True
+    quiet: set[int] = field(default_factory=set)  # ops whose input edges carry no numbers
+    notes: list[str] = field(default_factory=list)
+    header_width: int = 0
+    header_rows: int = 0
+    stored_grad: bool = False
+
+    def keep(self, key: str, width: int) -> None:
+        if width > self.widths.get(key, 0):
+            self.widths[key] = width
+
+
+def measure(t: Scene, p: Plan, s: Style, *, edge_labels: bool | None = None,
+            stored_grad: bool = False, title: str | None = None,
+            header: list[list[str]] | None = None, notes: list[str] | None = None) -> Layout:
+    """The size of every cell: the widest text it takes in any view or frame.
+
+    ``header``: the lines above the graph in each view or frame (title,
+    legend, notes, caption); the header box is as wide as the widest line and
+    as tall as the most lines."""
+    tx = Texts(t, p, s)
+    w = tx.w
+    lay = Layout(stored_grad=stored_grad)
+    size, esize = s.fontsize, s.edge_fontsize
+    uses = drawn_uses(t, p, tx.owner)
+    if edge_labels is None:
+        lay.labels = len(uses) <= MAX_LABELLED_EDGES
+        if not lay.labels:
+            lay.notes.append(w.no_labels.format(n=len(uses)))
+    else:
+        lay.labels = bool(edge_labels)
+    fanin: list[str] = []
+    for i, v in enumerate(t.values):
+        if i in p.hidden:
+            continue
+        g = tx.owner.get(i)
+        if g is not None and i != g.output:
+            continue
+        name = f"g{i}" if g is not None else f"v{i}"
+        if t.is_constant(i):
+            lay.keep(f"{name}.const", fonts.cell_width(tx.name(i), size, padding=CELL_PAD + 2))
+            continue
+        bold = bool(v.label) or g is not None
+        if g is not None and s.cells == "column":
+            lay.keep(f"{name}.name", fonts.cell_width(tx.group_name(g), size, True, CELL_PAD))
+            lay.keep(f"{name}.ops", fonts.cell_width(g.title, size, False, CELL_PAD))
+        else:
+            lay.keep(f"{name}.name", fonts.cell_width(tx.name(i, g), size, bold, CELL_PAD))
+        for known in (True, False):
+            lay.keep(f"{name}.data", fonts.cell_width(tx.data(i, known), size, padding=CELL_PAD))
+        for text in tx.grad_states(i):  # bold in the frame that computes it
+            lay.keep(f"{name}.grad", fonts.cell_width(text, size, True, CELL_PAD))
+        if stored_grad:
+            lay.keep(f"{name}.grad", fonts.cell_width(tx.stored(i), size, padding=CELL_PAD))
+        if v.fn is not None and g is None:
+            symbol = v.fn.label()
+            lay.keep(f"op{i}", fonts.cell_width(symbol, size, padding=6))
+            if len(t.inputs[i]) > MAX_FANIN_LABELS:
+                lay.quiet.add(i)
+                fanin.append(symbol)
+    if fanin and lay.labels:
+        ops = ", ".join(dict.fromkeys(fanin))
+        lay.notes.append(w.fanin.format(n=" / ".join(sorted({str(len(t.inputs[i]))
+                                                             for i in lay.quiet})),
+                                        ops=ops, limit=MAX_FANIN_LABELS))
+    if lay.labels:
+        for key, use_list, head in uses:
+            if head in lay.quiet:
+                continue
+            src = use_list[0].src
+            lay.keep(f"e{key}", fonts.cell_width(tx.forward_label(src), esize, padding=EDGE_PAD))
+            if head in tx.owner or len(use_list) > 1:
+                texts = [tx.group_backward_label(use_list), "?"]
+            else:
+                texts = [tx.backward_label(use_list[0]), "?"] if not t.is_constant(src) else []
+            for text in texts:  # bold in the frame that computes it
+                lay.keep(f"b{key}", fonts.cell_width(text, esize, True, EDGE_PAD))
+    if p.collapsed:
+        lay.notes.insert(0, w.collapsed.format(n=len(p.groups), full=p.full_count))
+    lay.notes.extend(notes or [])
+    if p.hidden:
+        lay.notes.append(w.hidden.format(n=len(p.hidden), total=len(t.values),
+                                         max_nodes=p.max_nodes))
+        lay.keep("hidden", fonts.cell_width(w.hidden_node.format(n=len(p.hidden)), size,
+                                            padding=CELL_PAD + 4))
+    for g in p.groups:
+        if not p.collapsed:
+            lay.keep(f"cluster_g{g.output}", fonts.cell_width(tx.group_title(g), esize,
+                                                              padding=2))
+    for k in range(0 if p.shared else 1, p.n_samples + 1):
+        lay.keep(f"cluster_s{k}", fonts.cell_width(tx.sample_name(k), esize, True, 2))
+    for variant in header or [[]]:
+        lines = ([title] if title else []) + variant + lay.notes
+        lay.header_rows = max(lay.header_rows, len(lines))
+        for k, line in enumerate(lines):
+            bold = bool(title) and k == 0
+            lay.header_width = max(lay.header_width, fonts.cell_width(
+                line, esize if not bold else s.fontsize, bold, 2))
+    return lay
+
+
+def shows_labels(t: Scene, p: Plan, edge_labels: bool | None) -> bool:
+    """Are there numbers on the edges (``edge_labels``; None: up to
+    :data:`MAX_LABELLED_EDGES` edges)?"""
+    if edge_labels is None:
+        return len(drawn_uses(t, p, p.group_of() if p.collapsed else {})) <= MAX_LABELLED_EDGES
+    return bool(edge_labels)
+
+
+def drawn_uses(t: Scene, p: Plan, owner: dict[int, Group]
+               ) -> list[tuple[str, list[Use], int]]:
+    """The edges into ops or boxes that are drawn: ``(key, uses, head)``; a use into an
+    op is ``"{op}_{pos}"``, the uses of one outside input by a collapsed neuron
+    are one edge ``"{box}_{k}"``."""
+    out: list[tuple[str, list[Use], int]] = []
+    for i, v in enumerate(t.values):
+        if v.fn is None or i in p.hidden:
+            continue
+        g = owner.get(i)
+        if g is None:
+            out.extend((f"{i}_{u.pos}", [u], i) for u in t.inputs[i] if u.src not in p.hidden)
+            continue
+        if i != g.output:
+            continue
+        members = set(g.members)
+        outside: dict[int, list[Use]] = {}
+        for m in g.members:
+            for u in t.inputs[m]:
+                if u.src not in members:
+                    outside.setdefault(u.src, []).append(u)
+        for k, (src, us) in enumerate(sorted(outside.items())):
+            if src not in p.hidden:
+                out.append((f"{i}_{k}", sorted(us, key=lambda u: (u.dst, u.pos)), i))
+    return out
+
+
+# -- writing one view or frame -------------------------------------------------------
 
 class DotWriter:
-    """Writes the DOT text of one view of a scene."""
+    """Writes the DOT text of one view (or one frame) of a scene."""
 
     def __init__(self, t: Scene, p: Plan, style: Style, direction: str,
-                 progress: Progress | None = None, widths: dict[str, int] | None = None,
-                 title: str | None = None, edge_labels: bool | None = None) -> None:
+                 moment: Moment | None = None, layout: Layout | None = None,
+                 title: str | None = None, header: list[str] | None = None,
+                 stored_grad: bool = False, size: tuple[float, float] | None = None) -> None:
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {', '.join(map(repr, DIRECTIONS))}, "
                              f"got {direction!r}")
         self.t, self.p, self.s = t, p, style
         self.direction = direction
-        self.progress = progress
-        self.widths = widths
-        self.measured: dict[str, int] = {}
+        self.moment = moment
+        self.tx = Texts(t, p, style)
+        self.lay = layout or measure(t, p, style, title=title, header=[header or []],
+                                     stored_grad=stored_grad)
         self.title = title
-        self.edge_labels = edge_labels
-        self._labels = edge_labels is not False
-        self.notes: list[str] = list(p.notes)
+        self.header = header or []
+        self.stored_grad = stored_grad
+        self.size = size
+        self.owner = self.tx.owner
+        self._width: int | None = None  # a column of cells: one width for all
         self.step_of = t.step_of()
-        self.owner: dict[int, Group] = p.group_of() if p.collapsed else {}
-        self.done = len(t.steps) if progress is None else progress.done
-        self.active = (t.steps[self.done - 1] if progress is not None and progress.active
-                       and self.done > 0 else None)
+        n_ops = len(t.steps)
+        self.forward_done: set[int] = set()
+        self.active: int | None = None
+        if moment is None:
+            self.done = n_ops
+        elif moment.pass_ == "forward":
+            self.done = 0  # no backward step
+            order = t.forward_steps
+            self.forward_done = set(order[:moment.done])
+            if moment.active and moment.done > 0:
+                self.active = order[moment.done - 1]
+        else:
+            self.done = moment.done
+            if moment.active and moment.done > 0:
+                self.active = t.steps[moment.done - 1]
+
+    @property
+    def _port(self) -> str:
+        """Edges leave a value on the side that faces its users."""
+        return {"LR": ", tailport=e", "TB": ", tailport=s", "RL": ", tailport=w",
+                "BT": ", tailport=n"}[self.s.rankdir]
+
+    @property
+    def notes(self) -> list[str]:
+        return self.lay.notes
 
     # -- what is known at this moment -------------------------------------------
+    @property
+    def _forward_frame(self) -> bool:
+        return self.moment is not None and self.moment.pass_ == "forward"
+
+    def _shows_grads(self) -> bool:
+        return self.direction != "forward" and not self._forward_frame
+
+    def _known(self, i: int) -> bool:
+        """Is node i's value known (a forward frame computes them one by one)?"""
+        if not self._forward_frame or self.t.values[i].fn is None:
+            return True
+        return i in self.forward_done
+
     def _finished(self, use: Use) -> bool:
         return self.step_of[use.dst] < self.done
 
-    def _received(self, i: int) -> list[Use]:
-        return [u for u in self.t.users[i] if self._finished(u)]
+    def _received(self, i: int) -> int:
+        """How many uses of node i have sent their contribution (the last ones)."""
+        return sum(1 for u in self.t.users[i] if self._finished(u))
 
-    def _complete(self, i: int) -> bool:
-        return i == self.t.root or all(self._finished(u) for u in self.t.users[i])
-
-    def grad_text(self, i: int) -> str:
-        """``grad ?``, ``grad 4 + ?`` (partial), ``grad 8 = 4 + 4`` (a sum of uses)."""
-        num = self.s.number
-        if i == self.t.root:
-            return f"grad {num(1.0)}"
-        parts = [u.contribution for u in self._received(i)]
-        if not parts:
-            return "grad ?"
-        total = 0.0  # the running sum as backward adds it (same order)
-        for c in parts:
-            total += c
-        if not self._complete(i):
-            shown = " + ".join(map(num, parts)) if len(parts) <= 3 else num(total)
-            return f"grad {shown} + ?"
-        total = self.t.grads[i]  # complete: the engine's own number (equal by the order)
-        if len(parts) == 1 or self.direction == "forward":
-            return f"grad {num(total)}"
-        if len(parts) <= 4:
-            return f"grad {num(total)} = {' + '.join(map(num, parts))}"
-        return f"grad {num(total)} = Σ of {len(parts)}"
-
-    # -- pieces -------------------------------------------------------------------
-    def _cell(self, key: str, text: str, *, color: str | None = None, bold: bool = False,
-              size: float | None = None, align: str = "center", padding: int = 4) -> str:
-        size = size or self.s.fontsize
-        self.measured[key] = text_width(text, size, bold)
-        body = esc(text)
-        if not body:
-            body = " "
-        if bold:
-            body = f"<b>{body}</b>"
-        if color:
-            body = f'<font color="{color}">{body}</font>'
-        fixed = ""
-        if self.widths is not None and key in self.widths:
-            fixed = (f' width="{self.widths[key]}" height="{math.ceil(size * 1.3) + 2 * padding}"'
-                     f' fixedsize="true"')
-        return f'<td align="{align}"{fixed}>{body}</td>'
-
-    def _node_state(self, i: int) -> str:
-        """``receiving`` (gets a contribution now), ``done`` (gradient final), ``pending``,
-        or ``""`` outside a step-through."""
-        if self.progress is None:
+    def _state(self, i: int) -> str:
+        """A value's state in a frame: ``receiving`` (computed, or given its
+        contribution, by the active op), ``done``, ``pending`` (not known yet), or
+        ``""`` outside a step-through."""
+        t = self.t
+        if self.moment is None:
             return ""
-        if self.active is not None and any(u.dst == self.active and self._finished(u)
-                                           for u in self.t.users[i]):
+        if self._forward_frame:
+            if t.values[i].fn is None:
+                return ""
+            if i == self.active:
+                return "receiving"
+            return "done" if i in self.forward_done else "pending"
+        if i != t.root and self.active is not None and any(
+                u.dst == self.active for u in t.users[i]):
             return "receiving"
-        if self._complete(i) and (i == self.t.root or self._received(i)):
+        if i == t.root or (t.users[i] and all(self._finished(u) for u in t.users[i])):
             return "done"
         return "pending"
 
-    def _value_node(self, i: int, name: str, title: str | None = None) -> str:
-        s, v = self.s, self.t.values[i]
-        state = self._node_state(i)
+    def _op_state(self, i: int) -> str:
+        if self.moment is None:
+            return ""
+        if i == self.active:
+            return "active"
+        if self._forward_frame:
+            return "done" if i in self.forward_done else "pending"
+        return "done" if self.step_of[i] < self.done else "pending"
+
+    # -- pieces -------------------------------------------------------------------
+    def _text(self, text: str, *, color: str | None = None, bold: bool = False) -> str:
+        body = esc(text) or " "
+        if bold:
+            face = _BOLD_FACES.get(self.s.fontname)
+            body = f'<font face="{face}">{body}</font>' if face else f"<b>{body}</b>"
+        if color:
+            body = f'<font color="{color}">{body}</font>'
+        return body
+
+    def _cell(self, key: str, text: str, *, size: float, padding: int, color: str | None = None,
+              bold: bool = False, align: str = "left") -> str:
+        width = self._width or self.lay.widths.get(key) or fonts.cell_width(text, size, bold,
+                                                                             padding)
+        return (f'<td align="{align}" width="{width}" height="{cell_height(size, padding)}" '
+                f'fixedsize="true">{self._text(text, color=color, bold=bold)}</td>')
+
+    def _value_node(self, i: int, name: str, group: Group | None = None) -> str:
+        s, t, tx = self.s, self.t, self.tx
+        v = t.values[i]
+        state = self._state(i)
+        size = s.fontsize
+        known = self._known(i)
+        if t.is_constant(i) and group is None:
+            return self._constant_node(i, name)
         fill = {"receiving": s.active_fill, "done": s.done_fill}.get(
-            state, s.leaf_fill if v.fn is None and title is None else s.value_fill)
-        grad_color = s.pending_color if state == "pending" else s.grad_color
-        cells = []
-        label = title if title is not None else v.label
-        if label:
-            cells.append(self._cell(f"{name}.name", label, bold=True))
-        cells.append(self._cell(f"{name}.data", f"data {s.number(v.data)}"))
-        cells.append(self._cell(f"{name}.grad", self.grad_text(i), color=grad_color,
-                                bold=state == "receiving"))
-        table = (f'<table border="0" cellborder="1" cellspacing="0" cellpadding="4" '
-                 f'bgcolor="{fill}" color="{s.border_color}"><tr>{"".join(cells)}</tr></table>')
-        kind = "group" if title is not None else ("value leaf" if v.fn is None else "value")
+            state, s.leaf_fill if v.fn is None else s.value_fill)
+        text_color = s.pending_color if state == "pending" else s.text_color
+        column = s.cells == "column"
+        keys = [f"{name}.name", f"{name}.data", f"{name}.grad"]
+        if column and group is not None:
+            keys.insert(1, f"{name}.ops")
+        self._width = max(self.lay.widths.get(k, 0) for k in keys) if column else None
+        if column and group is not None:
+            cells = [self._cell(keys[0], tx.group_name(group), size=size, padding=CELL_PAD,
+                                bold=True),
+                     self._cell(keys[1], group.title, size=size, padding=CELL_PAD)]
+        else:
+            cells = [self._cell(keys[0], tx.name(i, group), size=size, padding=CELL_PAD,
+                                bold=bool(v.label) or group is not None,
+                                color=s.text_color if v.label or group else s.name_color)]
+        cells.append(self._cell(f"{name}.data", tx.data(i, known), size=size, padding=CELL_PAD,
+                                color=text_color if not known else None))
+        if self._shows_grads():
+            received = None if self.moment is None else self._received(i)
+            grad_text = tx.grad(i, received)
+            pending = "?" in grad_text
+            cells.append(self._cell(f"{name}.grad", grad_text, size=size, padding=CELL_PAD,
+                                    color=s.pending_color if pending else s.grad_color,
+                                    bold=state == "receiving"))
+        elif self.stored_grad:
+            cells.append(self._cell(f"{name}.grad", tx.stored(i), size=size, padding=CELL_PAD,
+                                    color=s.grad_color))
+        else:
+            cells.append(self._cell(f"{name}.grad", "", size=size, padding=CELL_PAD))
+        self._width = None
+        rows = "".join(f"<tr>{c}</tr>" for c in cells) if column else f'<tr>{"".join(cells)}</tr>'
+        table = (f'<table border="0" cellborder="1" cellspacing="0" cellpadding="{CELL_PAD}" '
+                 f'color="{s.border_color}">{rows}</table>')
+        kind = "group" if group is not None else ("value leaf" if v.fn is None else "value")
         classes = " ".join(c for c in (kind, state) if c)
+        line = {"receiving": ', penwidth=3, style="filled,bold"',
+                "pending": ', penwidth=1.5, style="filled,dashed"',
+                "done": ', penwidth=1.5, style="filled"'}.get(state, ', penwidth=1, style="filled"')
         tooltip = v.label or ("input" if v.fn is None else v.op)
-        return (f'  {name} [id={quote(name)}, class={quote(classes)}, shape=plain, '
+        order = ', ordering="in"' if group is not None else ""
+        return (f'  {name} [id={quote(name)}, class={quote(classes)}, shape=box, margin=0, '
+                f'width=0, height=0{order}, '
+                f'fillcolor="{fill}", color="{s.border_color}"{line}, '
                 f'tooltip={quote(tooltip)}, label=<{table}>];')
+
+    def _constant_node(self, i: int, name: str) -> str:
+        s = self.s
+        width = self.lay.widths.get(f"{name}.const") or fonts.cell_width(
+            self.tx.name(i), s.fontsize, padding=CELL_PAD + 2)
+        height = cell_height(s.fontsize, CELL_PAD)
+        return (f'  {name} [id={quote(name)}, class="value constant", shape=box, '
+                f'style="rounded", color="{s.cluster_color}", fontcolor="{s.text_color}", '
+                f'fixedsize=true, width={width / 72:.4f}, height={height / 72:.4f}, '
+                f'tooltip="constant", label={quote(self.tx.name(i))}];')
 
     def _op_node(self, i: int) -> str:
         s, op = self.s, self.t.values[i].fn
         assert op is not None
         symbol = op.label()
-        state = ""
-        fill, pen = s.op_fill, 1.0
-        if self.progress is not None:
-            if i == self.active:
-                state, fill, pen = "active", s.active_fill, 3.0
-            elif self.step_of[i] < self.done:
-                state, fill = "done", s.done_fill
-            else:
-                state = "pending"
-        shape = "circle" if len(symbol) <= 2 else "box"
-        style = "filled" if shape == "circle" else "rounded,filled"
+        state = self._op_state(i)
+        fill = {"active": s.active_fill, "done": s.done_fill}.get(state, s.op_fill)
+        pen, dash = {"active": (3.0, ",bold"), "pending": (1.5, ",dashed")}.get(state, (1.0, ""))
+        width = self.lay.widths.get(f"op{i}") or fonts.cell_width(symbol, s.fontsize, padding=6)
+        circle = len(symbol) <= 2
+        shape = "circle" if circle else "box"
+        if circle:
+            w = h = max(width, 30) / 72
+        else:
+            w, h = max(width, 30) / 72, cell_height(s.fontsize, CELL_PAD) / 72
+        style = ("filled" if circle else "rounded,filled") + dash
         classes = " ".join(c for c in ("op", state) if c)
+        order = ', ordering="in"' if len(self.t.inputs[i]) > 1 else ""
         return (f'  op{i} [id="op{i}", class={quote(classes)}, shape={shape}, '
-                f'style={quote(style)}, fillcolor="{fill}", penwidth={pen:g}, '
-                f'margin="0.04,0.02", width=0.4, height=0.4, '
+                f'style={quote(style)}, fillcolor="{fill}", penwidth={pen:g}, fixedsize=true, '
+                f'width={w:.4f}, height={h:.4f}{order}, '
                 f'tooltip={quote(op.name)}, label={quote(symbol)}];')
 
-    def _edge_label(self, key: str, rows: list[tuple[str, str | None, bool]]) -> str:
+    def _edge_label(self, key: str, text: str, color: str | None, bold: bool = False) -> str:
         size = self.s.edge_fontsize
-        cells = "".join(
-            "<tr>" + self._cell(f"{key}.{k}", text, color=color, bold=bold, size=size,
-                                padding=1) + "</tr>"
-            for k, (text, color, bold) in enumerate(rows))
-        return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
+        cell = self._cell(key, text, size=size, padding=EDGE_PAD, color=color, bold=bold)
+        return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="{EDGE_PAD}">'
+                f'<tr>{cell}</tr></table>>')
 
-    def _backward_rows(self, local: float | None, contribution: float | None,
-                       finished: bool, active: bool) -> list[tuple[str, str | None, bool]]:
-        s = self.s
-        rows: list[tuple[str, str | None, bool]] = []
-        if local is not None:
-            rows.append((f"local {s.number(local)}", s.text_color, False))
-        shown = s.number(contribution) if finished and contribution is not None else "?"
-        rows.append((f"+= {shown}", s.grad_color if finished else s.pending_color, active))
-        return rows
-
-    def _use_edges(self, tail: str, head: str, eid: str, value: float, local: float | None,
-                   contribution: float, finished: bool, active: bool) -> list[str]:
-        s = self.s
-        out = []
-        if self.direction in ("forward", "both"):
-            rows: list[tuple[str, str | None, bool]] = [(s.number(value), s.forward_color,
-                                                         False)]
-            if self.widths is not None and self.direction == "forward" and local is not None:
-                rows.append(("", None, False))  # as tall as the backward label: same layout
-            label = ", label=" + self._edge_label(eid, rows) if self._labels else ""
-            out.append(f'  {tail} -> {head} [id="{eid}", class="forward", '
-                       f'color="{s.forward_color}"{label}];')
-        if self.direction in ("backward", "both"):
-            bid = eid if self.direction == "backward" else "b" + eid[1:]
-            color = s.grad_color if finished or self.progress is None else s.pending_color
-            dash = "dashed" if self.direction == "both" else "solid"
-            pen = 2.5 if active else 1.2
-            label = (", label=" + self._edge_label(
-                bid, self._backward_rows(local, contribution, finished, active))
-                if self._labels else "")
-            cls = "backward active" if active else "backward"
-            out.append(f'  {tail} -> {head} [id="{bid}", class="{cls}", dir=back, '
-                       f'color="{color}", style={dash}, penwidth={pen:g}{label}];')
+    def _use_edges(self, tail: str, head: str, key: str, uses: list[Use], head_node: int,
+                   group: bool) -> list[str]:
+        """The forward and the backward edge of one use (or of one input of a
+        collapsed neuron). The one this view does not show is laid out but
+        hidden, its label empty (the same size: the same layout)."""
+        s, t, tx = self.s, self.t, self.tx
+        src = uses[0].src
+        labelled = self.lay.labels and head_node not in self.lay.quiet
+        if group:
+            g = self.owner[head_node]
+            finished = max(self.step_of[m] for m in g.members if t.values[m].fn) < self.done
+            active = self.active in g.members
+        else:
+            finished = self._finished(uses[0])
+            active = head_node == self.active
+        port = self._port
+        forward = self._forward_frame
+        if not labelled:
+            return [self._bare_edge(tail, head, key, src, finished, active)]
+        # forward: the value of the input, on its wire
+        show = self.direction in ("forward", "both") or forward
+        known = self._known(src)
+        label = ""
+        if labelled:
+            text = tx.forward_label(src, known) if show else ""
+            label = ", label=" + self._edge_label(f"e{key}", text, s.forward_color)
+        style = ("dotted" if forward and not known else "solid") if show else "invis"
+        pen = 2.5 if active and forward else 1.2
+        color = s.forward_color if known else s.pending_color
+        out = [f'  {tail} -> {head} [id="e{key}", class="forward", color="{color}", '
+               f'style={style}, penwidth={pen:g}{port}{label}];']
+        # backward: upstream × local = contribution (a collapsed neuron: its contributions)
+        show = self.direction in ("backward", "both") and not forward
+        in_frame = self.moment is not None and not forward
+        done = finished or not in_frame
+        label = ""
+        if labelled and (group or not t.is_constant(src)):
+            text = ""
+            if show:
+                text = (tx.group_backward_label(uses, done) if group
+                        else tx.backward_label(uses[0], done))
+            color = s.grad_color if done else s.pending_color
+            label = ", label=" + self._edge_label(f"b{key}", text, color, bold=active and in_frame)
+        if not show:
+            style = "invis"
+        elif not done:
+            style = "dotted"
+        else:
+            style = "dashed" if self.direction == "both" else "solid"
+        color = s.grad_color if done else s.pending_color
+        pen = 2.5 if active and in_frame else 1.2
+        cls = "backward active" if active and in_frame else "backward"
+        arrow = "back"
+        if not group and t.is_constant(src):  # an operand that receives no gradient
+            color, arrow, cls, pen = s.pending_color, "none", cls + " constant", 1.0
+        out.append(f'  {tail} -> {head} [id="b{key}", class="{cls}", dir={arrow}, '
+                   f'color="{color}", style={style}, penwidth={pen:g}{port}{label}];')
         return out
+
+    def _bare_edge(self, tail: str, head: str, key: str, src: int, finished: bool,
+                   active: bool) -> str:
+        """One use without numbers: one edge in every view (the same layout),
+        forward, backward, or both directions in two colours side by side."""
+        s = self.s
+        forward = self._forward_frame
+        in_frame = self.moment is not None
+        if forward or self.direction == "forward":
+            known = self._known(src)
+            color = s.forward_color if known else s.pending_color
+            arrow, cls, style = "forward", "forward", "solid" if known else "dotted"
+        else:
+            done = finished or not in_frame
+            color = s.grad_color if done else s.pending_color
+            arrow, cls, style = "back", "backward", "solid" if done else "dotted"
+            if self.direction == "both":
+                color, arrow, cls = f"{s.forward_color}:{s.grad_color}", "both", \
+                    "forward backward"
+            if self.t.is_constant(src) and src not in self.owner:  # receives no gradient
+                color, arrow, cls = s.pending_color, "none", cls + " constant"
+        pen = 2.5 if active and in_frame else 1.2
+        return (f'  {tail} -> {head} [id="e{key}", class="{cls}", dir={arrow}, '
+                f'color="{color}", style={style}, penwidth={pen:g}];')
 
     # -- the whole graph ----------------------------------------------------------
     def source(self) -> str:
-        """The DOT text; with ``edge_labels=None`` edges lose their labels past
-        :data:`MAX_LABELLED_EDGES` (numbers on hundreds of edges help nobody)."""
-        edges = self._edges()
-        if self.edge_labels is None and len(edges) > MAX_LABELLED_EDGES:
-            self._labels = False
-            self.notes.append(f"edge labels left out ({len(edges)} edges; "
-                              f"draw(..., edge_labels=True) shows them)")
-            edges = self._edges()
+        """The DOT text."""
         t, p, s = self.t, self.p, self.s
+        edges = self._edges()
+        big = count_drawn(t, p) > BIG_GRAPH
+        graph = [f"rankdir={s.rankdir}", f'bgcolor="{s.background}"',
+                 f"fontname={quote(s.fontname)}", f"fontsize={s.edge_fontsize:g}",
+                 f"nodesep={s.nodesep:g}", f"ranksep={s.ranksep:g}",
+                 "labelloc=t", "labeljust=l", f'fontcolor="{s.text_color}"']
+        if big:
+            graph.append("nslimit=2, nslimit1=2")
+        if self.size is not None:
+            graph.append(f'size="{self.size[0]:g},{self.size[1]:g}"')
+        header = self._header()
+        if header:
+            graph.append(f"label={header}")
         lines = [
             "digraph chainrule {",
-            f'  graph [rankdir={s.rankdir}, bgcolor="{s.background}", '
-            f'fontname={quote(s.fontname)}, '
-            f'fontsize={s.edge_fontsize:g}, nodesep={s.nodesep:g}, ranksep={s.ranksep:g}, '
-            f'labelloc=t, labeljust=l, fontcolor="{s.text_color}"'
-            + (", nslimit=2, nslimit1=2" if count_drawn(t, p) > BIG_GRAPH else "")
-            + (f", label={self._graph_label()}" if self._graph_label() else "") + "];",
+            f"  graph [{', '.join(graph)}];",
             f'  node [fontname={quote(s.fontname)}, fontsize={s.fontsize:g}, '
             f'fontcolor="{s.text_color}", color="{s.border_color}"];',
             f'  edge [fontname={quote(s.fontname)}, fontsize={s.edge_fontsize:g}, arrowsize=0.7];',
         ]
         in_cluster = {m: g for g in p.groups for m in g.members} if not p.collapsed else {}
         blocks: dict[int, list[str]] = {g.output: [] for g in p.groups}  # per neuron
+        samples: dict[int, list[str]] = {k: [] for k in range(0, p.n_samples + 1)}
+        shared = set(p.shared)
         for i, v in enumerate(t.values):
             if i in p.hidden:
                 continue
             if i in self.owner:
                 g = self.owner[i]
                 if i == g.output:
-                    blocks[i].append(self._value_node(i, f"g{i}", title=g.title))
+                    blocks[i].append(self._value_node(i, f"g{i}", group=g))
                 continue
-            target = blocks[in_cluster[i].output] if i in in_cluster else lines
+            k = 0 if i in shared else p.samples.get(i)
+            target = (blocks[in_cluster[i].output] if i in in_cluster
+                      else samples[k] if k is not None else lines)
             target.append(self._value_node(i, f"v{i}"))
             if v.fn is not None:
                 target.append(self._op_node(i))
@@ -270,37 +720,83 @@ class DotWriter:
         for g in p.groups:
             block = blocks[g.output]
             if not p.collapsed:
+                label = self._cluster_label(f"cluster_g{g.output}", self.tx.group_title(g))
                 block = ([f"  subgraph cluster_g{g.output} {{",
-                          f'    graph [label={quote(g.title)}, style="rounded,dashed", '
-                          f'color="{s.cluster_color}", fontcolor="{s.cluster_color}"];']
+                          f'    graph [label={label}, style="rounded,dashed", '
+                          f'color="{s.cluster_color}"];']
                          + ["  " + line for line in block] + ["  }"])
-            if p.layers:
+            if g.sample:
+                samples[g.sample].extend("  " + line for line in block)
+            elif p.layers:
                 layers.setdefault(g.layer, []).extend("  " + line for line in block)
             else:
                 lines.extend(block)
         for layer, block in sorted(layers.items()):
             count = sum(1 for g in p.groups if g.layer == layer)
-            name = f"layer {layer} ({count} neuron{'s' if count > 1 else ''})"
+            w = self.tx.w
+            name = f"{w.layer} {layer} ({count} {w.neuron}{'s' if count > 1 else ''})"
             lines.append(f"  subgraph cluster_layer{layer} {{")
-            lines.append(f'    graph [label={quote(name)}, '
-                         f'style="rounded", color="{s.cluster_color}", '
-                         f'fontcolor="{s.cluster_color}"];')
+            lines.append(f"    graph [label={quote(name)}, style=\"rounded\", "
+                         f'color="{s.cluster_color}", fontcolor="{s.cluster_color}"];')
             lines.extend(block)
             lines.append("  }")
+        inputs_of: dict[int, list[int]] = {}
+        for i, k in sorted(p.samples.items()):
+            if k and t.values[i].fn is None and not t.is_constant(i) and i not in p.hidden:
+                inputs_of.setdefault(k, []).append(i)
+        for k, block in samples.items():
+            if not block:
+                continue
+            name = self.tx.sample_name(k)
+            lines.append(f"  subgraph cluster_s{k} {{")
+            lines.append(f"    graph [label={self._cluster_label(f'cluster_s{k}', name, True)}, "
+                         f'style="rounded", color="{s.cluster_color}", penwidth=1.5];')
+            lines.extend(block)
+            # the shared parameters, and each sample's inputs, in one column, by
+            # creation (argument order), top to bottom
+            column = p.shared if k == 0 else inputs_of.get(k, [])
+            if len(column) > 1:
+                chain = " -> ".join(f"v{x}" for x in reversed(column))
+                lines.append(f"    {{rank=same; {chain} [style=invis];}}")
+            lines.append("  }")
         if p.hidden:
+            text = self.tx.w.hidden_node.format(n=len(p.hidden))
+            width = self.lay.widths.get("hidden", 100)
             lines.append(f'  hidden [id="hidden", class="hidden", shape=note, style=dashed, '
                          f'color="{s.pending_color}", fontcolor="{s.pending_color}", '
-                         f'label={quote(f"… {len(p.hidden)} more values")}];')
+                         f'fixedsize=true, width={width / 72:.4f}, '
+                         f'height={cell_height(s.fontsize, CELL_PAD) / 72:.4f}, '
+                         f'label={quote(text)}];')
         lines.extend(edges)
         lines.append("}")
         return "\n".join(lines) + "\n"
 
-    def _graph_label(self) -> str:
-        """Title and notes as a quoted DOT string, one left-aligned line each."""
-        parts = ([self.title] if self.title else []) + self.notes
-        if not parts:
+    def _cluster_label(self, key: str, text: str, bold: bool = False) -> str:
+        s = self.s
+        size = s.edge_fontsize
+        width = self.lay.widths.get(key) or fonts.cell_width(text, size, bold, 2)
+        body = self._text(text, color=s.cluster_color, bold=bold)
+        return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="2"><tr>'
+                f'<td align="left" width="{width}" height="{cell_height(size, 2)}" '
+                f'fixedsize="true">{body}</td></tr></table>>')
+
+    def _header(self) -> str:
+        """Title, legend or caption, notes: one left-aligned line each, in a box of
+        the same size in every view and frame."""
+        s, lay = self.s, self.lay
+        lines = ([self.title] if self.title else []) + self.header + lay.notes
+        if not lines or lay.header_rows == 0:
             return ""
-        return '"' + "".join(quote(part)[1:-1] + "\\l" for part in parts) + '"'
+        rows = []
+        for k in range(lay.header_rows):
+            text = lines[k] if k < len(lines) else ""
+            bold = bool(self.title) and k == 0
+            size = s.fontsize if bold else s.edge_fontsize
+            rows.append(f'<tr><td align="left" width="{lay.header_width}" '
+                        f'height="{cell_height(size, 2)}" fixedsize="true">'
+                        f"{self._text(text, bold=bold)}</td></tr>")
+        return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
+                + "".join(rows) + "</table>>")
 
     def _name(self, i: int) -> str:
         g = self.owner.get(i)
@@ -309,56 +805,53 @@ class DotWriter:
     def _edges(self) -> list[str]:
         t, p, s = self.t, self.p, self.s
         out: list[str] = []
-        hidden_heads: list[str] = []
+        hidden_heads: dict[str, None] = {}
         for i, v in enumerate(t.values):
             if v.fn is None or i in p.hidden:
                 continue
             g = self.owner.get(i)
-            finished = self.step_of[i] < self.done
-            active = i == self.active
             if g is None:
                 for u in t.inputs[i]:
                     if u.src in p.hidden:
-                        if f"op{i}" not in hidden_heads:
-                            hidden_heads.append(f"op{i}")
+                        hidden_heads[f"op{i}"] = None
                         continue
-                    out.extend(self._use_edges(self._name(u.src), f"op{i}", f"e{i}_{u.pos}",
-                                               t.values[u.src].data, u.local, u.contribution,
-                                               finished, active))
-                pen = 2.5 if active else 1.0
-                if self.direction == "forward":
-                    color = s.forward_color
-                elif finished or active or self.progress is None:
-                    color = s.grad_color
-                else:
-                    color = s.pending_color
-                arrow = {"forward": "forward", "backward": "back", "both": "both"}[self.direction]
-                out.append(f'  op{i} -> v{i} [id="r{i}", class="result", dir={arrow}, '
-                           f'color="{color}", penwidth={pen:g}];')
+                    out.extend(self._use_edges(self._name(u.src), f"op{i}", f"{i}_{u.pos}",
+                                               [u], i, False))
+                out.append(self._result_edge(i))
                 continue
-            # a collapsed neuron: one edge per outside input, contributions summed
             if i != g.output:
                 continue
+            members = set(g.members)
             outside: dict[int, list[Use]] = {}
             for m in g.members:
                 for u in t.inputs[m]:
-                    if u.src not in g.members:
+                    if u.src not in members:
                         outside.setdefault(u.src, []).append(u)
-            steps = [self.step_of[m] for m in g.members if t.values[m].fn is not None]
-            g_finished = max(steps) < self.done
-            g_active = self.active in g.members
             for k, (src, uses) in enumerate(sorted(outside.items())):
                 if src in p.hidden:
-                    if f"g{i}" not in hidden_heads:
-                        hidden_heads.append(f"g{i}")
+                    hidden_heads[f"g{i}"] = None
                     continue
-                total = 0.0
-                for u in uses:
-                    total += u.contribution
-                out.extend(self._use_edges(self._name(src), f"g{i}", f"e{i}_{k}",
-                                           t.values[src].data, None, total, g_finished,
-                                           g_active))
+                uses = sorted(uses, key=lambda u: (u.dst, u.pos))
+                out.extend(self._use_edges(self._name(src), f"g{i}", f"{i}_{k}", uses, i, True))
         for k, head in enumerate(hidden_heads):
             out.append(f'  hidden -> {head} [id="h{k}", class="hidden", style=dotted, '
                        f'color="{s.pending_color}"];')
         return out
+
+    def _result_edge(self, i: int) -> str:
+        s = self.s
+        active = i == self.active
+        pen = 2.5 if active else 1.0
+        if self.direction == "forward" or self._forward_frame:
+            known = self._known(i)
+            color = s.forward_color if known else s.pending_color
+            style = "solid" if known else "dotted"
+            arrow = "forward"
+        else:
+            in_frame = self.moment is not None
+            finished = not in_frame or self.step_of[i] < self.done or active
+            color = s.grad_color if finished else s.pending_color
+            style = "solid" if finished else "dotted"
+            arrow = "back" if self.direction == "backward" else "both"
+        return (f'  op{i} -> v{i} [id="r{i}", class="result", dir={arrow}, '
+                f'color="{color}", style={style}, penwidth={pen:g}];')

@@ -1,21 +1,28 @@
-"""``step_through(root)``: backprop as a sequence of frames, and its players.
+"""``step_through(root)``: the forward and backward passes as a sequence of frames.
 
-Frame 0 seeds ∂root/∂root = 1. Frame k (k ≥ 1) is the k-th backprop step: the
-op it handles is highlighted, its inputs receive their contributions
-(local derivative × upstream gradient, shown on the edges as ``+= c``), a
-node used several times shows its running sum (``grad 4 + ?``, then
-``grad 8 = 4 + 4``), gradients not computed yet read ``?``, and nodes whose
-gradient is final are marked. Nothing of the user's graph is changed: the
-numbers come from :func:`autograd.drawing.graph.read` (the engine's own walk).
+Backward (``passes="backward"``, the default): frame 0 seeds ∂root/∂root = 1;
+frame k (k ≥ 1) is the k-th backprop step: the op it handles is highlighted,
+its inputs receive their contributions (``upstream × local = contribution`` on
+the edges), a node used several times shows its sum filling in, slot by slot
+in the order the engine adds them (``grad ? + 1``, then ``grad 7 = 3 + 3 + 1``),
+gradients not computed yet read ``?``, and nodes whose gradient is final are
+marked.
 
-Every frame uses the same fixed cell sizes (the widest text each cell takes in
-any frame), so Graphviz lays every frame out identically and the nodes stay
-put while the numbers appear.
+Forward (``passes="forward"``): frame 0 shows the inputs; frame k computes the
+k-th op node in the order the forward pass did (``u + v = 2 + 3 = 5``), values
+not computed yet reading ``?``. ``"forward+backward"`` plays both, forward first.
+
+Every frame carries its step and caption in the picture (above the graph), and
+every frame has the geometry of ``draw(root, ...)`` with the same options: the
+nodes stay where they are while the numbers appear. Nothing of the user's graph
+is changed: the numbers come from :func:`autograd.drawing.graph.read` (the
+recorded values and the engine's own walk).
 """
 
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,28 +30,39 @@ from typing import Any
 
 from ..files import atomic_write
 from .display import check_text, data_url, display_size, markup, player_html, stepper_bundle
-from .dot import DotWriter, Progress
+from .dot import DotWriter, Moment, measure, short_name
 from .drawing import DEFAULT_MAX_NODES, Drawing, check_options
-from .graph import Scene, plan, read
+from .fit import check_fit, choose
+from .graph import Plan, Scene, plan, read
 from .render import INSTALL_HINT, RenderError, find_renderer
 from .style import Style, default_style
+from .words import words
 
-FRAME_FORMATS = ("svg", "png", "dot")
-#: More backprop steps than this is no lecture: step_through refuses by default.
+FRAME_FORMATS = ("svg", "png", "pdf", "dot")
+PASSES = ("backward", "forward", "forward+backward")
+#: More steps than this is no lecture: step_through refuses by default.
 DEFAULT_MAX_STEPS = 400
+#: Captions in a frame are wrapped at this many characters a line.
+CAPTION_WIDTH = 90
+#: A step's caption names at most this many inputs (a wide sum: the first ones, then
+#: how many more), so that a frame stays a picture with a sentence above it.
+MAX_CAPTION_PARTS = 6
 
 
 class Stepper:
-    """The frames of one backward pass: ``len``, indexing, iteration (Drawings),
-    ``save_html``, ``save_frames``, ``widget()`` and a Jupyter player (the HTML
-    player of :mod:`autograd.drawing.display`)."""
+    """The frames of one step-through: ``len``, indexing, iteration (Drawings),
+    ``captions``, ``save_html``, ``save_frames``, ``widget()`` and a Jupyter
+    player (the HTML player of :mod:`autograd.drawing.display`)."""
 
     def __init__(self, t: Scene, drawings: list[Drawing], captions: list[str],
-                 active: list[str | None]) -> None:
+                 active: list[str | None], passes: str = "backward",
+                 captions_in_frames: bool = False) -> None:
         self._scene = t
+        self.captions_in_frames = captions_in_frames
         self.frames = drawings
         self.captions = captions
         self.active = active  # the DOT id of the op node active in each frame
+        self.passes = passes
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -56,7 +74,11 @@ class Stepper:
         return self.frames[k]
 
     def __repr__(self) -> str:
-        return f"<Stepper: {len(self)} frames (seed + {len(self) - 1} backprop steps)>"
+        n = len(self._scene.steps)
+        what = {"backward": f"seed + {n} backprop steps",
+                "forward": f"inputs + {n} forward steps",
+                "forward+backward": f"inputs + {n} forward steps, seed + {n} backprop steps"}
+        return f"<Stepper: {len(self)} frames ({what[self.passes]})>"
 
     def svgs(self) -> list[str]:
         """Every frame as SVG, rendered in parallel (one renderer process per frame)."""
@@ -66,13 +88,22 @@ class Stepper:
 
     # -- files ---------------------------------------------------------------------
     def save_frames(self, folder: str | Path, fmt: str = "svg") -> list[Path]:
-        """One file per frame, ``frame_000.svg`` ...; ``fmt`` is svg, png or dot.
+        """One file per frame, ``frame_000.svg`` ...; ``fmt`` is svg, png, pdf or dot
+        (PDF with pip alone: see ``Drawing.pdf``).
 
         Each file is written whole or not at all (see ``Drawing.save``); on a
         failure an OSError names the file, and no partial frame is left."""
         if fmt not in FRAME_FORMATS:
             raise ValueError(f"save_frames: fmt must be one of {', '.join(FRAME_FORMATS)}, "
                              f"got {fmt!r}")
+        if fmt == "pdf":
+            from .pdf import converter_available
+
+            r = find_renderer(self.frames[0].renderer) if self.frames else None
+            if r is not None and "pdf" not in r.formats and not converter_available():
+                from .pdf import PDF_EXTRA_HINT
+
+                raise RenderError(f"save_frames: cannot make PDF: {PDF_EXTRA_HINT}")
         out = Path(folder)
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -98,6 +129,7 @@ class Stepper:
             note = (f"no Graphviz renderer found, showing DOT text; to see pictures: "
                     f"{INSTALL_HINT}" if _no_renderer() else f"rendering failed: {e}")
         return player_html(frames, kind, self.captions, self.active, note=note,
+                           captions_in_frames=self.captions_in_frames and kind == "svg",
                            standalone=standalone)
 
     def save_html(self, path: str | Path) -> Path:
@@ -166,81 +198,153 @@ def _no_renderer() -> bool:
 def step_through(root: Any, *, style: Style | None = None,
                  max_nodes: int | None = DEFAULT_MAX_NODES, collapse: bool | str = "auto",
                  clusters: bool = True, layers: bool = False, renderer: str | None = None,
-                 max_steps: int | None = DEFAULT_MAX_STEPS) -> Stepper:
-    """Backprop of ``root`` frame by frame (see the module doc); options as ``draw``.
+                 max_steps: int | None = DEFAULT_MAX_STEPS, passes: str = "backward",
+                 lang: str | None = None, captions: bool = True, title: str | None = None,
+                 edge_labels: bool | None = None, fit: str | None = None) -> Stepper:
+    """The passes over ``root`` frame by frame (see the module doc); options as ``draw``.
+
+    - ``passes``: ``"backward"`` (default), ``"forward"`` or ``"forward+backward"``.
+    - ``lang``: ``"en"`` or ``"fr"`` (captions and the drawing's words), overriding
+      the style's.
+    - ``captions``: each frame carries its step and caption above the graph
+      (default True: PNG and PDF frames keep them on a slide); the player shows
+      the caption as text as well.
+    - ``fit``: ``"slide"``, ... as ``draw``: every frame laid out for the page.
 
     A graph with more than ``max_steps`` ops raises ValueError instead of
     building thousands of frames (``max_steps=None`` lifts the limit)."""
-    check_options("step_through", style, renderer)
+    check_options("step_through", style, renderer, lang)
+    check_text("step_through", "title", title)
+    if passes not in PASSES:
+        raise ValueError(f"step_through: passes must be one of {', '.join(map(repr, PASSES))}, "
+                         f"got {passes!r}")
+    if not isinstance(captions, bool):
+        raise TypeError(f"step_through: captions must be a bool, got {type(captions).__name__}")
     t = read(root, "step_through")
     if max_steps is not None and len(t.steps) > max_steps:
-        raise ValueError(f"step_through: the graph has {len(t.steps)} backprop steps, more than "
+        raise ValueError(f"step_through: the graph has {len(t.steps)} steps, more than "
                          f"max_steps={max_steps}; step through a smaller expression, draw this "
                          f"one with autograd.draw(root, 'backward'), or pass max_steps=None")
-    p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
     s = style or default_style()
-    moments = [Progress(k) for k in range(len(t.steps) + 1)]
-    captions = [_caption(t, k, s) for k in range(len(moments))]
-    for k, caption in enumerate(captions):  # labels reach them: refuse what cannot be shown
-        check_text("step_through", f"caption {k} (made from the labels)", caption,
-                   optional=False)
-    widths: dict[str, int] = {}
-    for m in moments:  # measure every frame, then fix each cell at its widest
-        w = DotWriter(t, p, s, "backward", m)
-        w.source()
-        for key, width in w.measured.items():
-            widths[key] = max(widths.get(key, 0), width)
+    if lang is not None:
+        s = s.replace(lang=lang)
+    page = check_fit("step_through", fit)
+    moments = [Moment(pass_, k) for pass_ in passes.split("+") for k in range(len(t.steps) + 1)]
+    texts = [caption(t, m, s, both=passes == "forward+backward") for m in moments]
+    for k, text in enumerate(texts):  # labels reach them: refuse what cannot be shown
+        check_text("step_through", f"caption {k} (made from the labels)", text, optional=False)
+    lines = [wrap(text) if captions else [] for text in texts]
+    size: tuple[float, float] | None = None
+    notes: tuple[str, ...] = ()
+    if page is None:
+        p = plan(t, max_nodes=max_nodes, collapse=collapse, clusters=clusters, layers=layers)
+    else:
+        def write(st: Style, p: Plan, labels: bool | None, notes: tuple[str, ...]) -> str:
+            lay = measure(t, p, st, edge_labels=labels, title=title, header=lines,
+                          notes=list(notes))
+            return DotWriter(t, p, st, "backward", moments[-1], layout=lay, title=title,
+                             header=lines[-1]).source()
+
+        c = choose(t, s, page, write, max_nodes=max_nodes, collapse=collapse,
+                   clusters=clusters, layers=layers, edge_labels=edge_labels,
+                   renderer=renderer, say_labels_left_out=not captions)
+        s, p, edge_labels, size, notes = c.style, c.plan, c.labels, c.size, c.notes
+    lay = measure(t, p, s, edge_labels=edge_labels, title=title, header=lines,
+                  notes=list(notes))
     owner = p.group_of() if p.collapsed else {}
     drawings: list[Drawing] = []
     active: list[str | None] = []
-    for k, m in enumerate(moments):
-        source = DotWriter(t, p, s, "backward", m, widths=widths).source()
-        drawings.append(Drawing(source, tuple(p.notes), renderer))
-        if k == 0:
+    for m, header in zip(moments, lines):
+        view = "forward" if m.pass_ == "forward" else "backward"
+        source = DotWriter(t, p, s, view, m, layout=lay, title=title, header=header,
+                           size=size).source()
+        drawings.append(Drawing(source, tuple(lay.notes), renderer))
+        if m.done == 0:
             active.append(None)
+            continue
+        node = (t.forward_steps if m.pass_ == "forward" else t.steps)[m.done - 1]
+        g = owner.get(node)
+        active.append(f"g{g.output}" if g is not None else f"op{node}")
+    return Stepper(t, drawings, texts, active, passes, captions)
+
+
+def wrap(text: str, width: int = CAPTION_WIDTH) -> list[str]:
+    """A caption as lines of at most ``width`` characters, broken after ``; `` or
+    ``: `` where it can (a clause stays whole), else between words."""
+    lines: list[str] = []
+    for clause in (text.replace(" ; ", " ;\0").replace("; ", ";\0").replace(" : ", " :\0")
+                   .replace(": ", ":\0").split("\0")):
+        if lines and len(lines[-1]) + 1 + len(clause) <= width:
+            lines[-1] += " " + clause
         else:
-            node = t.steps[k - 1]
-            g = owner.get(node)
-            active.append(f"g{g.output}" if g is not None else f"op{node}")
-    return Stepper(t, drawings, captions, active)
+            lines.extend(textwrap.wrap(clause, width) or [""])
+    return lines
 
 
-def _name(t: Scene, i: int, s: Style, depth: int = 2) -> str:
-    """How a caption calls node i: its label, else a short formula of it, e.g.
-    ``(u + v)`` or ``tanh(x)``, else its position."""
+def _called(t: Scene, i: int, s: Style) -> str:
+    """A node's name inside a sentence: an expression in parentheses."""
+    name = short_name(t, i, s)
     v = t.values[i]
-    if v.label:
-        return v.label
-    op = v.fn
-    if op is None:
-        return s.number(v.data)
-    if depth == 0:
-        return "…"
-    args = [_name(t, u.src, s, depth - 1) for u in t.inputs[i]]
-    sym = op.label()
-    if len(args) == 2:
-        text = f"({args[0]} {sym} {args[1]})"
-    elif len(args) == 1 and args[0].startswith("(") and args[0].endswith(")"):
-        text = f"{sym}{args[0]}"
-    else:
-        text = f"{sym}({', '.join(args)})"
-    return text if len(text) <= 32 else f"{sym}(…)"
+    return f"({name})" if not v.label and v.fn is not None and " " in name else name
 
 
-def _caption(t: Scene, k: int, s: Style) -> str:
-    root = _name(t, t.root, s)
-    if "…" in root:
-        root = "output"
-    if k == 0:
-        return (f"Step 0 of {len(t.steps)}: seed ∂{root}/∂{root} = 1; "
-                f"every other gradient is not computed yet (?).")
-    i = t.steps[k - 1]
+def _formula(t: Scene, i: int, s: Style) -> str:
+    """The op of node i applied to its inputs' numbers: ``2 + 3``, ``tanh(0.8814)``,
+    ``(−3)·2 + 1·0 + 6.881``."""
     op = t.values[i].fn
     assert op is not None
-    parts = []
-    for u in t.inputs[i]:
-        parts.append(f"{_name(t, u.src, s)} += {s.number(u.local)} × {s.number(t.grads[i])} "
-                     f"= {s.number(u.contribution)}")
-    what = op.label() if op.label() == op.name else f"{op.label()} ({op.name})"
-    return (f"Step {k} of {len(t.steps)}: through {what} of "
-            f"{_name(t, i, s)}: " + "; ".join(parts) + ".")
+    xs = [t.values[u.src].data for u in t.inputs[i]]
+    sym, kind = op.label(), op.syntax.kind
+    if kind == "infix" and len(xs) == 2:
+        return f"{s.number(xs[0])} {sym} {s.factor(xs[1])}"
+    if kind == "infix" and len(xs) == 1:
+        return f"{s.factor(xs[0])}{sym}"
+    if kind == "prefix" and len(xs) == 1:
+        return f"{sym}{s.factor(xs[0])}"
+    if kind == "pairs" and len(xs) >= 2:
+        n = len(xs) // 2
+        terms = " + ".join(f"{s.factor(a)}·{s.factor(b)}" for a, b in zip(xs[:n], xs[n:2 * n]))
+        return terms + (f" + {s.factor(xs[-1])}" if len(xs) % 2 else "")
+    inner = ", ".join(s.number(x) for x in xs) if len(xs) <= 6 else "…"
+    return f"{sym}({inner})"
+
+
+def _op_name(i: int, t: Scene) -> str:
+    op = t.values[i].fn
+    assert op is not None
+    return op.label() if op.label() == op.name else f"{op.label()} ({op.name})"
+
+
+def caption(t: Scene, m: Moment, s: Style, both: bool = False) -> str:
+    """What frame ``m`` shows, as a sentence."""
+    w = words(s.lang)
+    n = len(t.steps)
+    colon = " : " if s.lang == "fr" else ": "
+    if both:
+        name = w.forward_pass if m.pass_ == "forward" else w.backward_pass
+        head = w.pass_step.format(pass_=name, k=m.done, n=n)
+    else:
+        head = w.step.format(k=m.done, n=n)
+    if m.pass_ == "forward":
+        if m.done == 0:
+            return f"{head}{colon}{w.given}."
+        i = t.forward_steps[m.done - 1]
+        return head + colon + w.computed.format(node=short_name(t, i, s),
+                                                formula=_formula(t, i, s),
+                                                value=s.number(t.values[i].data)) + "."
+    root = t.values[t.root].label or w.output
+    if m.done == 0:
+        return f"{head}{colon}{w.seed.format(root=root)}."
+    i = t.steps[m.done - 1]
+    up = s.number(t.grads[i])
+    uses = [u for u in t.inputs[i] if not t.is_constant(u.src)]
+    shown = uses if len(uses) <= MAX_CAPTION_PARTS else uses[:MAX_CAPTION_PARTS - 1]
+    parts = [f"{_called(t, u.src, s)} += {up} × {s.factor(u.local)} = "
+             f"{s.number(u.contribution)}" for u in shown]
+    if len(shown) < len(uses):  # a wide sum: its first inputs, then how many more
+        parts.append(w.more.format(n=len(uses) - len(shown)))
+    sep = " ; " if s.lang == "fr" else "; "
+    upstream = f"∂{root}/∂{_called(t, i, s)} = {up}"
+    return head + colon + w.through.format(op=_op_name(i, t), node=_called(t, i, s),
+                                           upstream=upstream,
+                                           parts=sep.join(parts) or w.constant_skip) + "."

@@ -77,6 +77,28 @@ assert engine == by_hand, (engine, by_hand)
 print("engine == by hand:", engine == by_hand)
 
 # %% [markdown]
+# ## The formulas behind the numbers
+#
+# `autograd.to_sympy` turns the recorded graph into a SymPy expression (the
+# labelled leaves become symbols), and `sympy.diff` differentiates it
+# symbolically: the chain rule above, as formulas, next to the engine's numbers.
+
+# %%
+import sympy
+
+from autograd import to_sympy
+
+formula = to_sympy(F)
+symbol = {s.name: s for s in formula.free_symbols}
+at = {symbol["u"]: 2, symbol["v"]: 3, symbol["w"]: 4}
+print(f"f = {formula}")
+for node in (U, V, W):
+    derivative = sympy.diff(formula, symbol[node.label])
+    value = derivative.subs(at)
+    print(f"∂f/∂{node.label} = {derivative} = {value}    engine: {node.grad}")
+    assert float(value) == node.grad
+
+# %% [markdown]
 # ## A numerical check
 #
 # A derivative is a limit of difference quotients. The central difference
@@ -102,8 +124,10 @@ for name in numeric:
 # %% [markdown]
 # ## Drawing the graph
 #
-# `autograd.draw` draws the recorded graph. Forward: the value carried by
-# every edge.
+# `autograd.draw` draws the recorded graph, left to right from the inputs to
+# $f$. Forward: each node's value (`data`) and the value carried by every
+# edge. The forward view shows no gradient: the third cell of each node is
+# left empty, to be filled in by hand.
 
 # %%
 import autograd
@@ -111,14 +135,20 @@ import autograd
 autograd.draw(F, direction="forward")
 
 # %% [markdown]
-# Backward: the arrows reversed, each edge labelled with its local derivative
-# and its contribution (local × upstream) to the gradient below it.
+# Backward: the arrows reversed, pointing from $f$ back to the inputs. Each
+# edge reads *upstream × local = contribution*: the gradient of the op's
+# output (upstream) times the op's local derivative for that input gives what
+# is added into the `grad` of the input the arrow points to, on its left.
+# `grad` is $\partial f/\partial\text{node}$, computed for the drawing by the
+# engine's own backward pass.
 
 # %%
 autograd.draw(F, direction="backward")
 
 # %% [markdown]
-# Both at once, as drawn on the board:
+# Both at once, as drawn on the board; every node stays where it was. (For a
+# slide, `fit="slide"` lays a drawing out for a 16:9 page with its text at
+# least 18 pt.)
 
 # %%
 autograd.draw(F, direction="both", title="f = (u + v) · w")
@@ -128,9 +158,13 @@ autograd.draw(F, direction="both", title="f = (u + v) · w")
 #
 # `autograd.step_through` makes one frame per backward step: the seed
 # $\partial f/\partial f = 1$, then one frame per op node, in the order the
-# engine visits them. In a live notebook the player below has
-# previous / next / play buttons (`stepper.widget()` gives an ipywidgets
-# version); `stepper.save_html("f.html")` writes it for slides.
+# engine visits them. Each frame carries its caption above the graph, so
+# `stepper.save_frames("frames", fmt="png")` (or `"pdf"`) gives slides that
+# keep it. In a live notebook the player below has previous / next / play
+# buttons (`stepper.widget()` gives an ipywidgets version);
+# `stepper.save_html("f.html")` writes it as a page.
+# `step_through(F, passes="forward+backward")` plays the forward pass first;
+# `lang="fr"` writes the captions and the drawing's words in French.
 
 # %%
 stepper = autograd.step_through(F)
@@ -143,7 +177,7 @@ stepper
 
 # %% [markdown]
 # The middle frame, on its own: $q$ and $w$ have their gradients, $u$ and $v$
-# not yet.
+# not yet (`?`, dashed).
 
 # %%
 stepper[1]
@@ -158,7 +192,9 @@ stepper[1]
 # $$\frac{\partial g}{\partial w} = \underbrace{(u + v)}_{\text{through } \times}
 #   + \underbrace{1}_{\text{through } +} = 5 + 1 = 6 .$$
 #
-# The engine accumulates (`+=`) into `.grad`, and the drawing shows the sum:
+# The engine accumulates (`+=`) into `.grad`, adding a node's contributions
+# in the order its users were made (here `×` first, then `+`), and the
+# drawing writes the sum in that order, `grad 6 = 5 + 1`:
 
 # %%
 U, V, W = Value(2.0, label="u"), Value(3.0, label="v"), Value(4.0, label="w")

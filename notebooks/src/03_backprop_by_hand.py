@@ -114,27 +114,22 @@ assert worst <= 1e-15, worst
 print("largest difference:", worst)
 
 # %% [markdown]
-# The same computation drawn backwards: each neuron is a dashed box
-# ($w\cdot x + b$, then softplus), each edge carries its local derivative and
-# its contribution, and the `grad` of every weight is the number in the
-# table. The inputs are used by both hidden neurons, so their gradients are
-# sums of two contributions.
+# The same computation drawn backwards, laid out for an A4 page
+# (`fit="a4"`): each neuron is one box named by its layer and number — the two
+# hidden ones compute $w\cdot x + b$ then softplus, the output neuron
+# $w\cdot x + b$ only (it is linear) — with its output and its gradient. The
+# inputs feed both hidden neurons, so their gradients are sums of two
+# contributions, written in the order the engine adds them.
+# `draw(..., collapse=False)` draws every weight with its gradient (the
+# numbers of the table above; nn names them as the formulas do: `w[1,2,3]` is
+# $W^{(1)}_{23}$), too wide to read on a page.
 
 # %%
 import autograd
-from autograd import Value
 
-for j, neuron in enumerate(model.layers[0].neurons):
-    for i, w in enumerate(neuron.w):
-        w.label = f"W1[{j}][{i}]"
-    neuron.b.label = f"b1[{j}]"
-for j, w in enumerate(model.layers[1].neurons[0].w):
-    w.label = f"W2[{j}]"
-model.layers[1].neurons[0].b.label = "b2"
-xs = [Value(v, label=f"x{i + 1}") for i, v in enumerate(x)]
-drawn = nn.losses.l2(model(xs), y)
+drawn = nn.losses.l2(model(x), y)
 drawn.label = "L"
-autograd.draw(drawn, direction="backward")
+autograd.draw(drawn, direction="backward", fit="a4")
 
 # %% [markdown]
 # ## Matrix form, for a batch

@@ -1,0 +1,153 @@
+"""The words a drawing and a step-through write, in English and in French.
+
+``Style(lang="fr")`` (or ``step_through(f, lang="fr")``) picks the French
+ones; every template is filled with ``str.format`` by the writer. Numbers are
+formatted by :meth:`~autograd.drawing.style.Style.number` (decimal comma in
+French). French typography puts a space before ``:`` and ``;``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Words:
+    """Every word of a drawing, in one language."""
+
+    data: str
+    grad: str
+    stored: str
+    node: str
+    output: str
+    forward: str
+    forward_stored: str
+    backward: str
+    both: str
+    backward_bare: str
+    both_bare: str
+    neuron: str
+    layer: str
+    sample: str
+    shared: str
+    collapsed: str
+    hidden: str
+    hidden_node: str
+    no_labels: str
+    fanin: str
+    fit_small: str
+    fit_no_labels: str
+    step: str
+    pass_step: str
+    forward_pass: str
+    backward_pass: str
+    seed: str
+    given: str
+    through: str
+    computed: str
+    constant_skip: str
+    many: str
+    more: str
+    received: str
+
+
+EN = Words(
+    data="data",
+    grad="grad",
+    stored=".grad",
+    node="node",
+    output="output",
+    forward="forward pass: data = value of each node; each edge carries a value",
+    forward_stored=("forward pass: data = value; .grad = the gradient each node holds "
+                    "now (nothing computed here)"),
+    backward=("backward pass: grad = ∂{root}/∂node; each edge: upstream × local = "
+              "contribution"),
+    both=("forward (solid): values; backward (dashed): upstream × local = contribution; "
+          "grad = ∂{root}/∂node"),
+    backward_bare="backward pass: grad = ∂{root}/∂node; arrows towards the inputs",
+    both_bare=("forward (dark) and backward (light, arrows towards the inputs) on each edge; "
+               "grad = ∂{root}/∂node"),
+    neuron="neuron",
+    layer="layer",
+    sample="sample",
+    shared="shared parameters",
+    collapsed=("{n} neurons collapsed into boxes ({full} nodes in full; "
+               "draw(..., collapse=False) shows them)"),
+    hidden=("{n} of {total} values not shown (more than max_nodes={max_nodes}; "
+            "draw(..., max_nodes=None) shows all)"),
+    hidden_node="… {n} more values",
+    no_labels="edge labels left out ({n} edges; draw(..., edge_labels=True) shows them)",
+    fanin=("no numbers on the {n} inputs of {ops} (more than {limit} inputs: "
+           "the nodes show them)"),
+    fit_small=("text is {size} pt at {page} size (less than {min} pt): the graph is too "
+               "big to read on one page; draw a part of it (max_nodes=...)"),
+    fit_no_labels="numbers on the edges left out to fit the page (edge_labels=True shows them)",
+    step="Step {k} of {n}",
+    pass_step="{pass_} pass, step {k} of {n}",
+    forward_pass="Forward",
+    backward_pass="Backward",
+    seed="seed ∂{root}/∂{root} = 1; every other gradient is not computed yet (?)",
+    given="the inputs are given; every other value is not computed yet (?)",
+    through="through {op} of {node}: upstream {upstream}; {parts}",
+    computed="{node} = {formula} = {value}",
+    constant_skip="constants get no gradient shown",
+    many="Σ of {n}",
+    more="… and {n} more inputs",
+    received="{k} of {n} received",
+)
+
+FR = Words(
+    data="valeur",
+    grad="grad",
+    stored=".grad",
+    node="nœud",
+    output="sortie",
+    forward="passe avant : valeur de chaque nœud ; chaque arête porte une valeur",
+    forward_stored=("passe avant : valeur ; .grad = le gradient que chaque nœud contient "
+                    "(rien n'est calculé ici)"),
+    backward=("passe arrière : grad = ∂{root}/∂nœud ; sur chaque arête : amont × locale = "
+              "contribution"),
+    both=("avant (trait plein) : valeurs ; arrière (tirets) : amont × locale = "
+          "contribution ; grad = ∂{root}/∂nœud"),
+    backward_bare="passe arrière : grad = ∂{root}/∂nœud ; flèches vers les entrées",
+    both_bare=("avant (foncé) et arrière (clair, flèches vers les entrées) sur chaque arête ; "
+               "grad = ∂{root}/∂nœud"),
+    neuron="neurone",
+    layer="couche",
+    sample="exemple",
+    shared="paramètres partagés",
+    collapsed=("{n} neurones réduits à une boîte ({full} nœuds en tout ; "
+               "draw(..., collapse=False) les montre)"),
+    hidden=("{n} valeurs sur {total} non montrées (plus que max_nodes={max_nodes} ; "
+            "draw(..., max_nodes=None) les montre toutes)"),
+    hidden_node="… {n} valeurs de plus",
+    no_labels=("arêtes sans nombres ({n} arêtes ; draw(..., edge_labels=True) "
+               "les montre)"),
+    fanin=("pas de nombres sur les {n} entrées de {ops} (plus de {limit} entrées : "
+           "les nœuds les montrent)"),
+    fit_small=("texte de {size} pt au format {page} (moins de {min} pt) : le graphe est "
+               "trop grand pour une page ; dessinez-en une partie (max_nodes=...)"),
+    fit_no_labels=("nombres des arêtes omis pour tenir sur la page (edge_labels=True "
+                   "les montre)"),
+    step="Étape {k} sur {n}",
+    pass_step="{pass_}, étape {k} sur {n}",
+    forward_pass="Passe avant",
+    backward_pass="Passe arrière",
+    seed=("graine ∂{root}/∂{root} = 1 ; les autres gradients ne sont pas encore "
+          "calculés (?)"),
+    given=("les entrées sont données ; les autres valeurs ne sont pas encore "
+           "calculées (?)"),
+    through="à travers {op} de {node} : amont {upstream} ; {parts}",
+    computed="{node} = {formula} = {value}",
+    constant_skip="les constantes n'ont pas de gradient affiché",
+    many="Σ de {n}",
+    more="… et {n} entrées de plus",
+    received="{k} sur {n} reçues",
+)
+
+_BY_LANG = {"en": EN, "fr": FR}
+
+
+def words(lang: str) -> Words:
+    """The words of ``lang`` (``"en"`` or ``"fr"``)."""
+    return _BY_LANG[lang]
