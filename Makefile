@@ -22,8 +22,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# The suite on every core, at most 4 (the browser, kernel and server tests
+# start processes of their own).
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 test: lint typecheck chromium torch poppler valgrind
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS)
 	$(MAKE) --no-print-directory pythons
 
 # The fast loop while coding: lint, types and the engine and nn tests (~1 min).
@@ -37,7 +41,8 @@ CORE_TESTS := tests/test_engine.py tests/test_ops.py tests/test_conventions.py \
 	tests/test_grad.py tests/test_modes.py tests/test_assign.py tests/test_syntax.py \
 	tests/test_one_walk.py tests/test_interrupts.py tests/test_w3_reference.py \
 	tests/test_layers.py tests/test_zero_safe.py tests/test_symbolic.py tests/test_nn_modules.py tests/test_losses.py tests/test_optim.py \
-	tests/test_schedulers.py tests/test_serialize.py tests/test_data.py tests/test_construct.py
+	tests/test_schedulers.py tests/test_serialize.py tests/test_data.py tests/test_construct.py \
+	tests/test_layer_values.py
 OTHER_PYTHONS := 3.10 3.13
 pythons:
 	@for v in $(OTHER_PYTHONS); do \

@@ -9,11 +9,10 @@ scaling test is in tests/test_draw_scale.py."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from types import FrameType
 
 import pytest
+from counting import work
 
 import autograd
 from autograd import Value, grad, gradcheck
@@ -61,26 +60,6 @@ WALKS: dict[str, Callable[[list[Value], Value], object]] = {
     "tape": lambda xs, root: Tape.of(root).gradients(),
     "zero_grad": lambda xs, root: root.zero_grad(),
 }
-
-
-def work(fn: Callable[[], object]) -> int:
-    """The lines of Python ``fn`` executes (every frame, ``sys.settrace``): a
-    count of the work that does not depend on the machine or its load."""
-    lines = 0
-
-    def local(frame: FrameType, event: str, arg: object) -> Callable[..., object]:
-        nonlocal lines
-        if event == "line":
-            lines += 1
-        return local
-
-    previous = sys.gettrace()
-    sys.settrace(lambda frame, event, arg: local)
-    try:
-        fn()
-    finally:
-        sys.settrace(previous)
-    return lines
 
 
 @pytest.mark.parametrize("graph", list(GRAPHS))
