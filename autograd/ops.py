@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from . import floats
@@ -422,7 +422,7 @@ MEAN = Op("mean", "mean", lambda xs: sum(xs, 0.0) / len(xs),
 
 def _dot(xs: Sequence[float]) -> float:
     n = len(xs) // 2
-    return sum(map(operator.mul, xs[:n], xs[n:]), 0.0)
+    return affine_value(xs[:n], xs[n:], 0.0)
 
 
 def _d_dot(xs: tuple[Any, ...], y: Any) -> tuple[Any, ...]:
@@ -438,9 +438,22 @@ DOT = Op("dot", "·", _dot, _d_dot, arity=None, inputs_ok=lambda n: n % 2 == 0,
          doc="inputs w_1..w_n, x_1..x_n: Σ w_i x_i;  ∂/∂w_i = x_i, ∂/∂x_i = w_i")
 
 
-def affine_value(ws: Iterable[float], xs: Iterable[float], b: float) -> float:
-    """Σ w_i x_i + b, added left to right from b: the affine op's value (a layer
-    of neurons computes each of its own with this too)."""
+_sumprod = getattr(math, "sumprod", None)  # Python 3.12+
+
+
+def affine_value(ws: Sequence[float], xs: Sequence[float], b: float) -> float:
+    """Σ w_i x_i + b: the value of dot, of affine and of each neuron of a layer.
+
+    Up to Python 3.11, ``sum(map(mul, ws, xs), b)``: added left to right from b.
+    From 3.12 on, ``math.sumprod(ws, xs) + b`` (the products summed in C with
+    extended precision; ``sum`` of floats is compensated there too, and
+    ``map(mul)`` costs twice what it did), except where that gives 0: then the
+    3.11 expression, so that a zero keeps its sign (−0.0 for all-negative-zero
+    terms)."""
+    if _sumprod is not None:
+        z = _sumprod(ws, xs) + b
+        if z != 0.0:
+            return z
     return sum(map(operator.mul, ws, xs), b)
 
 

@@ -394,17 +394,17 @@ def record_layer(op: Op, act: Op | None, weights: Sequence[Sequence[Value]],
     xdata = [x._data for x in xt]
     rows, wdata, bs, bdata = _layer_values(weights, biases, len(xdata))
     f, params = (None, ()) if act is None else (act.f, act.params)
-    mul = operator.mul
+    mul, sumprod, affine = operator.mul, ops._sumprod, ops.affine_value  # 3.11: inline
     if current.get() is not NORMAL:  # no_grad or anomaly: node by node
         out = []
         for w, wd, b, bd in zip(rows, wdata, bs, bdata):
-            z = sum(map(mul, wd, xdata), bd)
+            z = sum(map(mul, wd, xdata), bd) if sumprod is None else affine(wd, xdata, bd)
             out.append(record(op, z if f is None else f(z, *params), w + xt + b))
         return out
     out = []
     append, new, ids = out.append, _new, _ids
     for w, wd, b, bd in zip(rows, wdata, bs, bdata):
-        z = sum(map(mul, wd, xdata), bd)
+        z = sum(map(mul, wd, xdata), bd) if sumprod is None else affine(wd, xdata, bd)
         v: Value = new(Value)
         v._data = z if f is None else (f(z, *params) if params else f(z))
         v._grad = 0.0
