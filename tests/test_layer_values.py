@@ -6,6 +6,7 @@ of the neuron computed on its own."""
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -103,3 +104,24 @@ def test_rows_of_the_wrong_length_and_non_values_are_refused_every_time() -> Non
     ws[0][0] = 1.0  # a number where a parameter belongs
     with pytest.raises(TypeError, match="every weight and bias must be a Value"):
         neurons(ws, xs, bs)
+
+
+def test_affine_value_keeps_ieee_results_and_the_sign_of_zero_on_every_python() -> None:
+    """Σ w·x + b is math.sumprod + b from 3.12 on and sum(map(mul), b) before: the
+    special values and the sign of a zero are the same either way."""
+    from autograd.ops import affine_value
+
+    inf, nan = float("inf"), float("nan")
+    assert math.copysign(1.0, affine_value([-0.0, 0.0], [1.0, -1.0], -0.0)) == -1.0
+    assert math.copysign(1.0, affine_value([0.0], [1.0], -0.0)) == 1.0
+    assert affine_value([1e308, 1e308], [10.0, 10.0], 0.0) == inf
+    assert math.isnan(affine_value([inf, 1.0], [0.0, 1.0], 0.0))
+    assert math.isnan(affine_value([inf, -inf], [1.0, 1.0], 0.0))
+    assert math.isnan(affine_value([nan, 1.0], [1.0, 1.0], 0.0))
+    assert affine_value([2.0, 3.0], [4.0, 5.0], 1.0) == 24.0
+    # a layer's nodes have the value dot(w, x, bias=b) has, on any Python
+    ws = [[Value(0.1 * (i + j) - 0.3) for i in range(16)] for j in range(4)]
+    xs = [Value(0.7 - 0.05 * i) for i in range(16)]
+    bs = [Value(-0.2 * j) for j in range(4)]
+    assert [v.data for v in neurons(ws, xs, bs)] == [dot(w, xs, bias=b).data
+                                                       for w, b in zip(ws, bs)]
