@@ -20,7 +20,6 @@ reference counting alone (no garbage-collector cycles).
 from __future__ import annotations
 
 import itertools
-import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -385,8 +384,8 @@ def record_layer(op: Op, act: Op | None, weights: Sequence[Sequence[Value]],
                  biases: Sequence[Value], xt: tuple[Value, ...]) -> list[Value]:
     """The nodes ``op(w_j, x, b_j)`` of a layer of neurons, in one loop (the
     :func:`record` of a whole layer): each value is ``act(Σ w·x + b)``, its
-    affine part computed as the affine op computes it (``ops.affine_value``:
-    ``sum(map(mul, w, x), b)``), the inputs' values read once and the
+    affine part computed by the affine op's one definition
+    (``ops.affine_value``), the inputs' values read once and the
     parameters' once per data version (:func:`_layer_values`). ``op`` is the
     affine op fused with ``act`` (or the affine op itself when ``act`` is
     None). A weight or bias that is not a Value raises AttributeError, a row of
@@ -394,17 +393,17 @@ def record_layer(op: Op, act: Op | None, weights: Sequence[Sequence[Value]],
     xdata = [x._data for x in xt]
     rows, wdata, bs, bdata = _layer_values(weights, biases, len(xdata))
     f, params = (None, ()) if act is None else (act.f, act.params)
-    mul, sumprod, affine = operator.mul, ops._sumprod, ops.affine_value  # 3.11: inline
+    affine = ops.affine_value
     if current.get() is not NORMAL:  # no_grad or anomaly: node by node
         out = []
         for w, wd, b, bd in zip(rows, wdata, bs, bdata):
-            z = sum(map(mul, wd, xdata), bd) if sumprod is None else affine(wd, xdata, bd)
+            z = affine(wd, xdata, bd)
             out.append(record(op, z if f is None else f(z, *params), w + xt + b))
         return out
     out = []
     append, new, ids = out.append, _new, _ids
     for w, wd, b, bd in zip(rows, wdata, bs, bdata):
-        z = sum(map(mul, wd, xdata), bd) if sumprod is None else affine(wd, xdata, bd)
+        z = affine(wd, xdata, bd)
         v: Value = new(Value)
         v._data = z if f is None else (f(z, *params) if params else f(z))
         v._grad = 0.0
