@@ -369,16 +369,22 @@ def drawn_uses(t: Scene, p: Plan, owner: dict[int, Group]
             continue
         if i != g.output:
             continue
-        members = set(g.members)
-        outside: dict[int, list[Use]] = {}
-        for m in g.members:
-            for u in t.inputs[m]:
-                if u.src not in members:
-                    outside.setdefault(u.src, []).append(u)
-        for k, (src, us) in enumerate(sorted(outside.items())):
+        for k, (src, us) in enumerate(outside_uses(t, g)):
             if src not in p.hidden:
-                out.append((f"{i}_{k}", sorted(us, key=lambda u: (u.dst, u.pos)), i))
+                out.append((f"{i}_{k}", us, i))
     return out
+
+
+def outside_uses(t: Scene, g: Group) -> list[tuple[int, list[Use]]]:
+    """The inputs a collapsed group takes from outside it, by source, each with
+    its uses in (member, position) order: one drawn edge per source."""
+    members = set(g.members)
+    outside: dict[int, list[Use]] = {}
+    for m in g.members:
+        for u in t.inputs[m]:
+            if u.src not in members:
+                outside.setdefault(u.src, []).append(u)
+    return [(src, sorted(us, key=lambda u: (u.dst, u.pos))) for src, us in sorted(outside.items())]
 
 
 # -- writing one view or frame -------------------------------------------------------
@@ -821,17 +827,10 @@ class DotWriter:
                 continue
             if i != g.output:
                 continue
-            members = set(g.members)
-            outside: dict[int, list[Use]] = {}
-            for m in g.members:
-                for u in t.inputs[m]:
-                    if u.src not in members:
-                        outside.setdefault(u.src, []).append(u)
-            for k, (src, uses) in enumerate(sorted(outside.items())):
+            for k, (src, uses) in enumerate(outside_uses(t, g)):
                 if src in p.hidden:
                     hidden_heads[f"g{i}"] = None
                     continue
-                uses = sorted(uses, key=lambda u: (u.dst, u.pos))
                 out.extend(self._use_edges(self._name(src), f"g{i}", f"{i}_{k}", uses, i, True))
         for k, head in enumerate(hidden_heads):
             out.append(f'  hidden -> {head} [id="h{k}", class="hidden", style=dotted, '
