@@ -793,6 +793,19 @@ def gradcheck(fn: Fn, inputs: Any = None, *, params: Any = None, eps: float = 1e
     return _finish(report, raise_exception)
 
 
+def _backward_from_zero(root: Value, slots: Sequence[Value], undo: _Undo
+                        ) -> tuple[list[Value], set[Value], list[float]]:
+    """One backward from ``root`` with every ``.grad`` under it first kept (for
+    the undo) and set to 0: (the nodes, them as a set, ∂root/∂slot per slot)."""
+    nodes = topological_order(root)
+    reached = set(nodes)
+    undo.keep_grads(nodes)
+    for node in nodes:
+        node.grad = 0.0
+    root.backward()
+    return nodes, reached, [x.grad if x in reached else 0.0 for x in slots]
+
+
 def _first_order(subject: _Subject, s: _Settings, undo: _Undo, report: _Report,
                  allow_unused: bool) -> None:
     out, slots = subject.call(subject.centre)
@@ -800,13 +813,7 @@ def _first_order(subject: _Subject, s: _Settings, undo: _Undo, report: _Report,
         report.problems.append(f"fn's value at the point is {out.data!r}, not a finite "
                                f"number")
         return
-    nodes = topological_order(out)
-    reached = set(nodes)
-    undo.keep_grads(nodes)
-    for node in nodes:
-        node.grad = 0.0
-    out.backward()
-    first = [x.grad if x in reached else 0.0 for x in slots]
+    nodes, reached, first = _backward_from_zero(out, slots, undo)
     noise = _rounding(out, nodes)
     out.backward()
     twice = [x.grad if x in reached else 0.0 for x in slots]
@@ -906,13 +913,8 @@ def _second_order(subject: _Subject, s: _Settings, undo: _Undo, report: _Report,
     hessian: list[list[float]] = []
     noise: list[float] = []
     for g in gs:
-        nodes = topological_order(g)
-        under = set(nodes)
-        undo.keep_grads(nodes)
-        for node in nodes:
-            node.grad = 0.0
-        g.backward()
-        hessian.append([x.grad if x in under else 0.0 for x in slots])
+        nodes, _, row = _backward_from_zero(g, slots, undo)
+        hessian.append(row)
         noise.append(_rounding(g, nodes))
     for j, lj in enumerate(labels):
         for k in range(j):
