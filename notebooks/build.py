@@ -19,18 +19,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import contextlib
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient
 
 HERE = Path(__file__).resolve().parent
@@ -120,9 +124,35 @@ def venv_kernel() -> Iterator[str]:
                 os.environ["JUPYTER_PATH"] = old
 
 
-def _client(nb: Any, kernel: str) -> NotebookClient:
+_SOCKETS: list[str] = []  # the directory of this process's kernel sockets, once made
+
+
+def _socket_dir() -> str:
+    if not _SOCKETS:
+        _SOCKETS.append(tempfile.mkdtemp(prefix="chainrule-kernels-"))
+        atexit.register(shutil.rmtree, _SOCKETS[0], ignore_errors=True)
+    return _SOCKETS[0]
+
+
+class SocketFileKernelManager(AsyncKernelManager):
+    """A kernel that talks to its client over Unix socket files with a name of
+    its own in a private directory, not over TCP ports: a free port found for
+    one kernel can be taken by another kernel starting at the same moment, and
+    the first one dies ("Address already in use"; seen in CI with notebooks
+    running side by side). The files go when the kernel shuts down."""
+
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    def _ip_default(self) -> str:
+        return os.path.join(_socket_dir(), uuid.uuid4().hex[:12])
+
+
+def client(nb: Any, kernel: str, cwd: Path = HERE) -> NotebookClient:
+    """The client that runs ``nb`` in a new ``kernel`` whose working directory is ``cwd``."""
     return NotebookClient(nb, kernel_name=kernel, timeout=TIMEOUT, record_timing=False,
-                          coalesce_streams=True, resources={"metadata": {"path": str(HERE)}})
+                          coalesce_streams=True, resources={"metadata": {"path": str(cwd)}},
+                          kernel_manager_class=SocketFileKernelManager)
 
 
 def _tidy(nb: Any) -> None:
@@ -146,7 +176,7 @@ def execute_together(nbs: list[Any], kernel: str) -> list[float]:
     core each), in place; return each one's wall time in seconds."""
     async def one(nb: Any) -> float:
         start = time.perf_counter()
-        await _client(nb, kernel).async_execute()
+        await client(nb, kernel).async_execute()
         return time.perf_counter() - start
 
     async def run_all() -> list[float]:

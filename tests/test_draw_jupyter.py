@@ -8,11 +8,6 @@ succeeds and shows DOT text and what to install.
 from __future__ import annotations
 
 import base64
-import json
-import os
-import sys
-import tempfile
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,7 +16,7 @@ nbformat = pytest.importorskip("nbformat", reason="needs nbformat (pip install -
 nbclient = pytest.importorskip("nbclient", reason="needs nbclient (pip install -e '.[test]')")
 pytest.importorskip("ipykernel", reason="needs ipykernel (pip install -e '.[test]')")
 
-KERNEL = "chainrule-draw-test"
+from kernel import run_cells  # noqa: E402  (after the importorskips)
 
 SETUP = """\
 from autograd import Value, draw, step_through
@@ -32,34 +27,16 @@ f.label = "f"
 
 
 @pytest.fixture(scope="module")
-def executed() -> Iterator[list[Any]]:
-    """Run the cells once in a kernel started with this interpreter; yield the cells."""
-    with tempfile.TemporaryDirectory(prefix="chainrule-kernel-") as tmp:
-        spec = os.path.join(tmp, "kernels", KERNEL)
-        os.makedirs(spec)
-        with open(os.path.join(spec, "kernel.json"), "w", encoding="utf-8") as fh:
-            json.dump({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f",
-                                "{connection_file}"],
-                       "display_name": "chainrule draw test", "language": "python"}, fh)
-        old = os.environ.get("JUPYTER_PATH")
-        os.environ["JUPYTER_PATH"] = tmp + (os.pathsep + old if old else "")
-        try:
-            nb = nbformat.v4.new_notebook()
-            nb.cells = [nbformat.v4.new_code_cell(src) for src in (
-                SETUP,
-                "draw(f)",
-                "step_through(f)",
-                "step_through(f).widget()",
-                "import os\nos.environ['CHAINRULE_RENDERER'] = 'none'\ndraw(f, 'backward')",
-                "step_through(f)",
-            )]
-            nbclient.NotebookClient(nb, kernel_name=KERNEL, timeout=120).execute()
-            yield nb.cells
-        finally:
-            if old is None:
-                del os.environ["JUPYTER_PATH"]
-            else:
-                os.environ["JUPYTER_PATH"] = old
+def executed(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+    """Run the cells once in a kernel started with this interpreter; the cells."""
+    return run_cells([
+        SETUP,
+        "draw(f)",
+        "step_through(f)",
+        "step_through(f).widget()",
+        "import os\nos.environ['CHAINRULE_RENDERER'] = 'none'\ndraw(f, 'backward')",
+        "step_through(f)",
+    ], tmp_path_factory.mktemp("draw-kernel"))
 
 
 def _data(cell: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -209,31 +210,18 @@ def test_a_nan_loss_stops_training_with_a_clear_error() -> None:
         fit(model, X, y, loss=lambda p, t: losses.mse(p, t) * float("nan"), progress=False)
 
 
-def test_in_a_jupyter_kernel_the_bar_is_a_widget(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_in_a_jupyter_kernel_the_bar_is_a_widget(tmp_path: Path) -> None:
     # A real kernel (ipykernel on this interpreter, through a temporary kernelspec):
     # its stderr is no terminal, yet progress=True must show tqdm's notebook widget.
-    import json
-    import os
+    from kernel import run_cells
 
-    import nbformat
-    from nbclient import NotebookClient
-
-    spec = tmp_path / "kernels" / "chainrule-fit-test"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "chainrule fit test", "language": "python"}), encoding="utf-8")
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path) + os.pathsep + os.environ.get(
-        "JUPYTER_PATH", ""))
     code = ("import nn\n"
             "X, y = nn.data.make_xor()\n"
             "m = nn.MLP(2, [4, 1], seed=0)\n"
             "h = nn.fit(m, X, nn.data.to_sign(y), loss='hinge', epochs=3)\n"
             "print(h.epochs)")
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    NotebookClient(nb, kernel_name="chainrule-fit-test", timeout=120,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = nb.cells[0].outputs
+    (cell,) = run_cells([code], tmp_path)
+    outputs = cell.outputs
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
                for o in outputs)
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")

@@ -18,12 +18,9 @@ last digit) give a warning naming the rebuild command,
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -32,19 +29,8 @@ nbformat = pytest.importorskip("nbformat", reason="the notebook tests need nbfor
 pytest.importorskip("nbclient", reason="the notebook tests need nbclient")
 pytest.importorskip("ipykernel", reason="the notebook tests need ipykernel")
 
-ROOT = Path(__file__).resolve().parent.parent
+from kernel import ROOT, build  # noqa: E402  (after the importorskips)
 
-
-def _load_builder() -> Any:
-    spec = importlib.util.spec_from_file_location("notebook_build", ROOT / "notebooks" / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["notebook_build"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_builder()
 SOURCES = build.sources()
 IDS = [s.stem for s in SOURCES]
 
