@@ -65,8 +65,8 @@ def exclusive(what: str) -> Iterator[None]:
             raise RuntimeError(f"{what} was called while another backward pass of this thread "
                                f"is running (from inside an op's derivative?): passes cannot "
                                f"nest; compute it before or after the pass")
-        _running.active = True
-        try:
+        try:  # set inside the try: an interrupt just after it cannot leave it set
+            _running.active = True
             yield
         finally:
             _running.active = False
@@ -109,18 +109,29 @@ def check_fresh(reached: list[Value], oldest: int | None = None) -> None:
 
 def _clear_marks(root: Value) -> None:
     """Put ``None`` back wherever a mark or scratch value is left under root
-    (after a pass, or a failed one: an interrupt here restarts the clean-up)."""
+    (after a pass, or a failed one). An interrupt during the clean-up restarts
+    it, and is raised once it is done.
+
+    An interrupt can also arrive as this function is entered, before its
+    ``try``: callers clean in their ``try`` and again in their ``except``
+    (``try: ...; _clear_marks(r) except BaseException: _clear_marks(r); raise``),
+    so that a pass hit by one interrupt at any moment leaves no mark."""
+    pending: BaseException | None = None
+    stack = [root]  # kept through an interrupt: cleaning goes on where it was
     while True:
         try:
-            stack = [root]
             while stack:
-                node = stack.pop()
-                if node._g is not None:
+                node = stack[-1]
+                if node._g is None:
+                    stack.pop()
+                else:  # its inputs go on top before its mark goes: if an interrupt
+                    stack.extend(node._prev)  # falls in between, it is met again
                     node._g = None
-                    stack.extend(node._prev)
-            return
-        except BaseException:  # a second Ctrl-C: finish cleaning first
-            continue
+            break
+        except BaseException as e:  # finish cleaning first
+            pending = pending or e
+    if pending is not None:
+        raise pending
 
 
 def order(root: Value) -> list[Value]:
@@ -135,8 +146,10 @@ def order(root: Value) -> list[Value]:
                     if x._g is None:
                         x._g = SEEN
                         nodes.append(x)
-        finally:
             _clear_marks(root)
+        except BaseException:  # see _clear_marks
+            _clear_marks(root)
+            raise
     nodes.sort(key=_creation)  # by creation number (a C sort, not a walk)
     return nodes
 
@@ -363,10 +376,14 @@ def gradients(root: Value, gradient: float = 1.0) -> dict[Value, float]:
     backward uses (absent nodes: 0), without touching any ``.grad``."""
     with exclusive("the gradient walk"):
         try:
-            reached = propagate(root, gradient)
-            return {node: 0.0 + node._g for node in reached}
-        finally:
+            found: dict[Value, float] = {}
+            for node in propagate(root, gradient):  # (a loop, not a comprehension: an
+                found[node] = 0.0 + node._g  # interrupt in one is caught here on 3.12+)
             _clear_marks(root)
+        except BaseException:  # see _clear_marks
+            _clear_marks(root)
+            raise
+        return found
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
@@ -377,11 +394,12 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     interrupt during it is held back until every ``.grad`` is updated."""
     with exclusive("backward()"):
         try:
-            nodes = propagate(root, gradient)
+            _write_back(propagate(root, gradient))
         except BaseException:
+            # the walk failed or was interrupted, or the write-back was as it began:
+            # no .grad changed (once begun, it finishes before raising); clear the marks
             _clear_marks(root)
             raise
-        _write_back(nodes)
 
 
 def _write_back(nodes: list[Value]) -> None:

@@ -42,10 +42,13 @@ def _graph_grads(output: Value, xs: Sequence[Value]) -> list[Value]:
     in the walk's order."""
     with exclusive("grad(create_graph=True)"):
         try:
-            reached = propagate_graph(output, 1.0, _contributions, _sum)
-            got = {node: node._g for node in reached}
-        finally:
+            got: dict[Value, Any] = {}
+            for node in propagate_graph(output, 1.0, _contributions, _sum):
+                got[node] = node._g  # (a loop: see backprop.gradients)
             _clear_marks(output)
+        except BaseException:  # see _clear_marks
+            _clear_marks(output)
+            raise
     return [_as_value(got.get(x, 0.0)) for x in xs]
 
 

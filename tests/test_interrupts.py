@@ -8,8 +8,10 @@ next call is exact. A pass started from inside another one raises clearly.
 
 from __future__ import annotations
 
+import os
 import random
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -173,3 +175,88 @@ def test_a_pass_inside_a_pass_raises_clearly_and_changes_nothing() -> None:
     reentrant.df = lambda x, y: 1.0
     y.backward()
     assert x.grad == 2.0
+
+
+# -- one interrupt at any line: fault injection with a trace function --------------
+
+class Injected(BaseException):
+    """Stands for Ctrl-C (a BaseException, as KeyboardInterrupt is)."""
+
+
+ENGINE = os.path.dirname(autograd.__file__)
+DRAWING = os.path.join(ENGINE, "drawing")  # reads the graph through the engine: not counted
+
+
+def interrupted_at(k: int, call: Callable[[], object]) -> bool:
+    """Run ``call``, raising :class:`Injected` as the engine (autograd/) enters
+    its k-th line or function: where a signal handler can raise (Python runs
+    one between bytecodes, at function entries included). True if it fired."""
+    seen = [0]
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        name = frame.f_code.co_filename
+        if not name.startswith(ENGINE) or name.startswith(DRAWING):
+            return None  # not the engine: its lines are not counted
+        if frame.f_code.co_name == "exclusive":
+            # not the lock's generator: CPython runs a signal handler at a call, a
+            # resumption or a loop's back edge, never between its finally and the
+            # one assignment in it, as a tracer can; and a tracer's exception as
+            # it resumes skips its finally on 3.10, where a signal's would not
+            return tracer
+        if event in ("call", "line"):
+            seen[0] += 1
+            if seen[0] == k:
+                raise Injected(f"at {frame.f_code.co_name}:{frame.f_lineno}")
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        call()
+    except Injected:
+        return True
+    finally:
+        sys.settrace(None)
+    return False
+
+
+def _small_graph() -> tuple[Value, list[Value]]:
+    x, y = Value(0.5, label="x"), Value(-1.5, label="y")
+    h = (x * y + x).tanh()
+    root = autograd.sum([h * h, h.relu(), x * 2.0])
+    return root, autograd.topological_order(root)
+
+
+@pytest.mark.parametrize("what", ["backward", "grad", "grad_graph", "order", "draw"])
+def test_one_interrupt_at_any_line_of_a_pass_leaves_no_trace(what: str) -> None:
+    """For every k: an interrupt as the engine reaches its k-th line or call.
+    Afterwards no mark is left, another pass can start, every .grad is as it was
+    or exactly one pass more — and the next pass is exact."""
+    root, nodes = _small_graph()
+    root.backward()
+    once = [n.grad for n in nodes]
+    for n in nodes:
+        n.grad = 0.0
+    call: Callable[[], object] = {
+        "backward": root.backward,
+        "grad": lambda: grad(root, nodes[:2]),
+        "grad_graph": lambda: grad(root, nodes[:2], create_graph=True),
+        "order": lambda: autograd.topological_order(root),
+        "draw": lambda: autograd.draw(root, "backward", renderer="none").source,
+    }[what]
+    k = fired = 0
+    while True:
+        k += 1
+        before = [n.grad for n in nodes]
+        if not interrupted_at(k, call):
+            break  # past the last line: the pass ran whole
+        fired += 1
+        after = [n.grad for n in nodes]
+        assert all(n._g is None for n in nodes), (what, k)
+        assert after == before or after == [b + g for b, g in zip(before, once)], (what, k)
+        for n in nodes:
+            n.grad = 0.0
+    assert fired > 20, fired  # it did interrupt the pass at many places
+    for n in nodes:
+        n.grad = 0.0
+    root.backward()  # not refused as nested, and exact
+    assert [n.grad for n in nodes] == once
