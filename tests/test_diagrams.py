@@ -182,7 +182,8 @@ def test_nn_labels_show_and_constants_are_styled_apart() -> None:
     for direction, kwargs in (("backward", {"collapse": False}), ("both", {"fit": "slide"}),
                               ("backward", {"fit": "a4"})):
         src = draw(SEEDS["softplus_321"](), direction, **kwargs).source
-        into_ops = re.findall(r'^  (v\d+) -> (?:op|g)\d+ \[id="[be][^"]*", class="([^"]*)", '
+        # (fit may choose a compact drawing: no op nodes, edges into the values)
+        into_ops = re.findall(r'^  (v\d+) -> (?:op|g|v)\d+ \[id="[be][^"]*", class="([^"]*)", '
                               r'dir=(\w+), color="([^"]*)"', src, re.M)
         from_constants = [e for e in into_ops if e[0] in {n for n, _ in constants}]
         assert len(from_constants) == 2, (direction, from_constants)
@@ -230,18 +231,22 @@ def test_fit_slide_fits_16_9_with_text_of_18_pt_or_says_how_small(name: str) -> 
         assert text >= 18 - 0.05, text
 
 
-def test_the_small_graphs_of_the_course_are_readable_on_a_slide() -> None:
-    for name in ("f", "neuron", "square_plus", "twice"):
-        d = draw(SEEDS[name](), "backward", fit="slide")
-        assert not [n for n in d.notes if "at slide size" in n], (name, d.notes)
-        assert page_of(d.svg())[2] >= 18
+@pytest.mark.parametrize("name", list(SEEDS))
+@pytest.mark.parametrize("view", ["forward", "backward", "both"])
+def test_every_graph_of_the_course_is_readable_on_a_slide(name: str, view: str) -> None:
+    """Each seed graph — the 3-2-1 network, MLP(2, [4, 4, 1]) and the batch loss
+    included — fits a 16:9 slide with all its text at 18 pt or more."""
+    d = draw(SEEDS[name](), view, fit="slide")
+    assert not [n for n in d.notes if "at slide size" in n], (name, d.notes)
+    w, h, text = page_of(d.svg())
+    assert w <= 960.5 and h <= 540.5 and text >= 18 - 0.05, (w, h, text)
 
 
 def test_numbers_left_off_the_edges_to_fit_are_said_in_a_note() -> None:
     """The neuron fits a slide at 18 pt only without its edge numbers: the picture says
     so (in the drawing, in each frame, in French); with edge_labels=True they are back."""
     fitted = draw(SEEDS["neuron"](), "backward", fit="slide")
-    note = "numbers on the edges left out to fit the page (edge_labels=True shows them)"
+    note = "to fit the page: no numbers on the edges (edge_labels=True)"
     assert note in fitted.notes and note in texts(fitted.svg())
     assert not any(" × " in t and " = " in t for t in texts(fitted.svg()))
     # frames: their captions say each step's numbers (no note, no room taken); without
@@ -251,7 +256,7 @@ def test_numbers_left_off_the_edges_to_fit_are_said_in_a_note() -> None:
     bare = step_through(SEEDS["neuron"](), fit="slide", captions=False)
     assert bare[5].notes == () and "0.5 × 2 = 1" in bare[5].source
     french = draw(SEEDS["neuron"](), "backward", fit="slide", lang="fr")
-    assert any(n.startswith("nombres des arêtes omis") for n in french.notes)
+    assert "pour tenir sur la page : arêtes sans nombres (edge_labels=True)" in french.notes
     shown = draw(SEEDS["neuron"](), "backward", fit="slide", edge_labels=True)
     assert note not in shown.notes and "0.5 × 1 = 0.5" in texts(shown.svg())
     assert draw(SEEDS["f"](), "backward", fit="slide").notes == ()  # f keeps its numbers
@@ -264,6 +269,121 @@ def test_fit_a4_and_a_bad_page() -> None:
         assert w <= 7.27 * 72 + 0.5 and h <= 10.69 * 72 + 0.5 and text >= 8 - 0.05
     with pytest.raises(ValueError, match="fit must be None or one of 'slide'"):
         draw(SEEDS["f"](), fit="poster")
+
+
+# -- 8. what a fit leaves out to reach 18 pt: compact texts, a batch by sample 1 --------
+
+def _cells(src: str, node: str) -> list[str]:
+    """The texts of one node's cells, in order."""
+    line = re.search(rf"^\s+{node} \[id=.*$", src, re.M)
+    assert line, node
+    return [re.sub("<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", line.group(0))]
+
+
+def test_compact_drops_op_nodes_and_sums_and_names_neurons_by_activation() -> None:
+    full = draw(SEEDS["softplus_321"](), "backward", collapse=True)
+    compact = draw(SEEDS["softplus_321"](), "backward", collapse=True,
+                   style=Style(compact=True))
+    assert ' [id="op' in full.source and ' [id="op' not in compact.source
+    assert " -> op" not in compact.source and 'class="result"' not in compact.source
+    # every op's inputs go straight into its value, with the same numbers on them
+    assert len(re.findall(r' -> v\d+ \[id="b', compact.source)) == \
+        len(re.findall(r' -> op\d+ \[id="b', full.source))
+    assert "neuron 1.1 · softplus" in compact.source and "neuron 2.1<" in compact.source
+    assert "w·x+b → softplus" in full.source and "w·x+b → softplus" not in compact.source
+    # x1 feeds two neurons: its sum is written in full, only the total in compact
+    assert "grad −0.1958 = −0.08446 − 0.1113" in full.source
+    assert "grad −0.1958<" in compact.source and "−0.08446 − 0.1113" not in \
+        "".join(texts(compact.svg()))
+    # a named result shows the op it holds, which has no node of its own
+    assert "L = 0.5 × (…^2)" in compact.source
+    # gradients are the engine's either way
+    root = SEEDS["softplus_321"]()
+    root.backward()
+    assert f"grad {Style().number(_first_input(root, 'x1').grad)}<" in compact.source
+
+
+def test_a_compact_step_through_names_a_node_that_is_drawn_as_active() -> None:
+    """Each frame's active id (the player's data-active) is a node of that frame:
+    the op node, or in a compact drawing (no op nodes) the value it computes."""
+    full = step_through(SEEDS["f"]())
+    frames = step_through(SEEDS["f"](), style=Style(compact=True))
+    assert [a and a.replace("op", "v") for a in full.active] == frames.active
+    assert frames.active[1:] and all(a is not None and a.startswith("v")
+                                     for a in frames.active[1:])
+    for a, frame in zip(frames.active[1:], list(frames)[1:]):
+        assert re.search(rf'^  {a} \[id="{a}", class="value', frame.source, re.M)
+        assert ' [id="op' not in frame.source
+
+
+def test_a_batch_that_does_not_fit_is_drawn_by_its_first_sample() -> None:
+    root = SEEDS["batch"]()
+    d = draw(root, "backward", fit="slide")
+    src = d.source
+    note = ("sample 1 in full (4 neurons as boxes), samples 2–3 by their result only "
+            "(fit=None: all 78 nodes)")
+    assert note in d.notes
+    nodes = re.findall(r"^\s+([vg]\d+) \[id=", src, re.M)
+    cells = {_cells(src, n)[0]: (n, _cells(src, n)) for n in nodes}  # by name
+    # sample 1's inputs and four neurons; the other samples by their result
+    assert sorted(name for name in cells if name.startswith("neuron")) == \
+        ["neuron 1.1 · tanh", "neuron 1.2 · tanh", "neuron 1.3 · tanh", "neuron 2.1"]
+    names = [_cells(src, n)[0] for n in nodes]
+    inputs = re.search(r"^\s+inputs1 \[id=.*$", src, re.M)
+    assert inputs and re.findall(r">(x\d)<", inputs.group(0)) == ["x1", "x2"]
+    assert "x1" not in names and not re.search(r"^\s+inputs[23] ", src, re.M)
+    assert "sample 2" in names and "sample 3" in names
+    assert not [n for n in names if n.startswith(("w[", "b["))]  # inside the neurons
+    assert "… 22 more values" in src and "subgraph cluster_s" not in src
+    # every number is the engine's: each sample's term gets 1/3 of the mean's gradient
+    root.backward()
+    assert cells["sample 2"][1][2] == cells["sample 3"][1][2] == "grad 0.3333"
+    assert f">grad {Style().number(_first_input(root, 'x1').grad)}<" in inputs.group(0)
+    # top to bottom: neurons 1.1 to 1.3, samples 1 to 3 (x1 above x2: a table)
+    layout = centres(d.svg())
+    y = {name: layout[node][1] for name, (node, _) in cells.items()}
+    assert y["neuron 1.1 · tanh"] < y["neuron 1.2 · tanh"] < y["neuron 1.3 · tanh"], y
+    assert y["(w·x+b − 1)^2"] < y["sample 2"] < y["sample 3"], y
+
+
+def _first_input(root: Value, label: str) -> Value:
+    """The first value named ``label`` under ``root`` (sample 1's, in a batch)."""
+    from autograd.tape import Tape
+    return next(v for v in Tape.of(root).nodes if v.label == label)
+
+
+def test_a_chain_on_one_value_is_folded_into_its_last_node() -> None:
+    """Drawn by sample 1, a batch's ``(ŷ − 1)^2`` is one node named by the whole
+    chain; the edge from the network's output goes into it, with no number (it
+    skips the folded ``ŷ − 1``), and the target 1 has no node."""
+    d = draw(SEEDS["batch"](), "backward", fit="slide")
+    src = d.source
+    node = re.search(r"^  (v\d+) \[.*>\(w·x\+b − 1\)\^2<", src, re.M)
+    assert node, src
+    out = re.findall(rf"^  (g\d+) -> {node.group(1)} \[id=\"(\w+)\"", src, re.M)
+    assert len(out) == 1 and "label=" not in re.search(
+        rf"^  {out[0][0]} -> {node.group(1)} .*$", src, re.M).group(0)
+    assert "w·x+b − 1<" not in src and 'label="1"' not in src
+    # never folded with numbers on the edges: an edge past a fold has no one number
+    shown = draw(SEEDS["batch"](), "backward", fit="slide", edge_labels=True)
+    assert "w·x+b − 1<" in shown.source and "(w·x+b − 1)^2" not in shown.source
+    from autograd.drawing.dot import measure
+    from autograd.drawing.graph import plan, read
+    t = read(SEEDS["batch"]())
+    p = plan(t, max_nodes=None, collapse=True, clusters=True, focus=True, fold=True)
+    assert p.folded and not measure(t, p, Style(), edge_labels=True).labels
+
+
+def test_a_long_note_is_wrapped_in_the_picture_not_in_notes() -> None:
+    d = draw(SEEDS["batch"](), "backward", fit="slide")
+    long = [n for n in d.notes if len(n) > 96]
+    lines = texts(d.svg())
+    for n in d.notes:
+        if len(n) <= 96:
+            assert n in lines, n
+    for n in long:
+        assert n not in lines and all(len(line) <= 96 for line in lines)
+        assert " ".join(line for line in lines if line and line in n) == n
 
 
 # -- 9. a batch: one box per sample, the shared parameters once --------------------------
@@ -281,9 +401,61 @@ def test_a_batch_is_one_box_per_sample_with_the_shared_parameters_once() -> None
     shared = src.split("subgraph cluster_s0 {")[1].split("\n  }")[0]
     labels = re.findall(r">([wb]\[[\d,]+\])</font>", shared)
     assert len(labels) == len(set(labels)) == 13  # 9 + 4 parameters, each drawn once
-    w = re.search(r"^\s+(v\d+) \[.*>w\[1,1,1\]</font>", src, re.M).group(1)
-    heads = set(re.findall(rf"^  {w} -> (g\d+) ", src, re.M))
+    w = re.search(r'port="p(\d+)"', shared.split(">w[1,1,1]<", 1)[1])  # its row's port
+    heads = set(re.findall(rf"^  shared:p{w.group(1)}:e -> (g\d+) ", src, re.M))
     assert len(heads) == 3  # neuron 1.1 of each sample
+
+
+def _creation_order(root: Value, first: str) -> list[str]:
+    from autograd.tape import Tape
+    return [v.label for v in Tape.of(root).nodes if v.label and v.label[0] in first]
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
+@pytest.mark.parametrize("cells", ["row", "column"])
+def test_a_batch_keeps_argument_order_in_its_tables(rankdir: str, cells: str) -> None:
+    """The shared parameters, and each sample's inputs, are one table each, in
+    creation (argument) order down or across, as the renderer draws them; each
+    value's edges leave from its own port, on the side that faces its users."""
+    root = SEEDS["batch"]()
+    d = draw(root, "backward", collapse=True, edge_labels=False,
+             style=Style(rankdir=rankdir, cells=cells))
+    src = d.source
+    params = list(dict.fromkeys(_creation_order(root, "wb")))
+    assert len(params) == 13
+    tables = {m.group(1): m.group(0) for m in
+              re.finditer(r'^\s+(shared|inputs\d) \[id=.*$', src, re.M)}
+    assert sorted(tables) == ["inputs1", "inputs2", "inputs3", "shared"]
+    assert re.findall(r">([wb]\[[\d,]+\])<", tables["shared"]) == params
+    for k in (1, 2, 3):
+        assert re.findall(r">(x\d)<", tables[f"inputs{k}"]) == ["x1", "x2"]
+    side = {"LR": "e", "TB": "s", "RL": "w", "BT": "n"}[rankdir]
+    ports = re.findall(rf"^  shared:p(\d+):{side} -> g\d+ ", src, re.M)
+    assert len(ports) == 13 * 3 and len(set(ports)) == 13  # each to its 3 neurons
+    # as drawn: top to bottom (left to right), first to last
+    root_svg = ET.fromstring(d.svg().encode("utf-8"))
+    group = next(g for g in root_svg.iter(f"{SVG}g") if g.get("id") == "shared")
+    axis = "y" if rankdir in ("LR", "RL") else "x"
+    drawn = sorted((float(t.get(axis) or 0), t.text) for t in group.iter(f"{SVG}text")
+                   if t.text and t.text[0] in "wb" and "[" in t.text)
+    assert [text for _, text in drawn] == params
+
+
+def test_a_table_row_takes_the_colour_of_its_state_in_each_frame() -> None:
+    frames = step_through(SEEDS["batch"](), collapse=True, edge_labels=False)
+    s = Style()
+    fills = []
+    for frame in frames:
+        table = re.search(r"^\s+shared \[id=.*$", frame.source, re.M).group(0)
+        row = re.search(r'<td bgcolor="([^"]+)"[^>]*>(?:<[^>]+>)*w\[1,1,1\]<', table)
+        fills.append(row.group(1))
+    # it receives in the three frames where a neuron 1.1 sends it its part, and is
+    # plain (waiting) before, in between, and done only after the last
+    assert fills[0] == s.leaf_fill and fills.count(s.active_fill) == 3, fills
+    assert set(fills) <= {s.leaf_fill, s.active_fill, s.done_fill}
+    last = len(fills) - 1 - fills[::-1].index(s.active_fill)
+    assert all(f == s.done_fill for f in fills[last + 1:])
+    assert s.done_fill not in fills[:last]
 
 
 def test_neurons_are_named_by_layer_and_number() -> None:

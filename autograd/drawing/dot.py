@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -57,6 +58,8 @@ _BOLD_FACES = {"Helvetica": "Helvetica-Bold", "Arial": "Helvetica-Bold",
                "Times": "Times-Bold", "Times-Roman": "Times-Bold", "Courier": "Courier-Bold"}
 CELL_PAD = 4
 EDGE_PAD = 1
+#: A note longer than this (characters) is wrapped: the header does not widen the picture.
+MAX_NOTE = 96
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,12 @@ def cell_height(size: float, padding: float) -> int:
 
 # -- names ------------------------------------------------------------------------
 
-def short_name(t: Scene, i: int, s: Style, depth: int = 2) -> str:
-    """How node i is called: its label, else the short formula it holds
-    (``u + v``, ``tanh(n)``, ``w·x+b``), a constant its number."""
+def short_name(t: Scene, i: int, s: Style, depth: int = 2, named: bool = True) -> str:
+    """How node i is called: its label (unless ``named`` is false), else the
+    short formula it holds (``u + v``, ``tanh(n)``, ``w·x+b``), a constant its
+    number."""
     v = t.values[i]
-    if v.label:
+    if v.label and named:
         return v.label
     op = v.fn
     if op is None:
@@ -153,16 +157,48 @@ class Texts:
         self.owner: dict[int, Group] = p.group_of() if p.collapsed else {}
 
     def name(self, i: int, group: Group | None = None) -> str:
+        """A node's name cell; compact (no op nodes drawn): a named result with
+        its formula, ``L = 0.5 × (…)^2``."""
         if group is not None:
             return self.group_title(group)
-        return short_name(self.t, i, self.s)
+        v = self.t.values[i]
+        k = self.p.samples.get(i, 1) if self.p.focus else 1
+        if k > 1:  # a batch by its first sample: another sample's result
+            return f"{self.w.sample} {k}"
+        depth = 2 + self.folds(i)
+        if self.s.compact and v.label and v.fn is not None:
+            return f"{v.label} = {short_name(self.t, i, self.s, depth, named=False)}"
+        return short_name(self.t, i, self.s, depth)
+
+    def folds(self, i: int) -> int:
+        """How many folded ops lead into node i (its name spells them out)."""
+        folded, k = self.p.folded, 0
+        while True:
+            ins = [u.src for u in self.t.inputs[i] if folded.get(u.src) is not None]
+            if not ins:
+                return k
+            i, k = ins[0], k + 1
 
     def group_title(self, g: Group) -> str:
-        """``neuron 1.2: w·x+b → ReLU`` (layer 1, second neuron; its ops)."""
+        """``neuron 1.2: w·x+b → ReLU`` (layer 1, second neuron; its ops); in a
+        compact style only the activation: ``neuron 1.2 · ReLU``."""
+        if self.s.compact:
+            return f"{self.group_name(g)} · {g.activation}" if g.activation else \
+                self.group_name(g)
         return f"{self.group_name(g)}: {g.title}"
 
+    def ops_row(self, g: Group) -> bool:
+        """Does a collapsed neuron drawn as a column have a row for its ops?"""
+        return self.s.cells == "column" and not self.s.compact
+
     def sample_name(self, k: int) -> str:
-        return self.w.shared if k == 0 else f"{self.w.sample} {k}"
+        """``sample 2``; for the note of a batch shown by sample 1: ``samples 2–3``."""
+        n = self.p.n_samples
+        if k == 0:
+            return self.w.shared
+        if self.p.focus and k == 2 and n > 2:
+            return f"{self.w.samples} 2–{n}"
+        return f"{self.w.sample} {k}"
 
     def group_name(self, g: Group) -> str:
         return f"{self.w.neuron} {g.layer}.{g.index}"
@@ -189,7 +225,8 @@ class Texts:
             return f"{g} ?" if received is not None or n else f"{g} {s.number(t.grads[i])}"
         if k < n:
             if not self.written(i):
-                return f"{g} ? ({w.received.format(k=k, n=n)})"
+                count = w.received_compact if s.compact else w.received
+                return f"{g} ? ({count.format(k=k, n=n)})"
             parts = ["?"] * (n - k) + [s.number(u.contribution) for u in uses[n - k:]]
             return f"{g} " + " + ".join(parts[:1]) + "".join(
                 f" + {p}" if p == "?" or not p.startswith("−") else f" − {p[1:]}"
@@ -199,12 +236,12 @@ class Texts:
             return f"{g} {total}"
         if self.written(i):
             return f"{g} {total} = {s.terms([u.contribution for u in uses])}"
-        return f"{g} {total} = {w.many.format(n=n)}"
+        return f"{g} {total}" if s.compact else f"{g} {total} = {w.many.format(n=n)}"
 
     def written(self, i: int) -> bool:
         """Is node i's gradient written out as its sum (at most 4 terms, not too long)?"""
         uses = self.t.users[i]
-        if not 1 < len(uses) <= 4:
+        if self.s.compact or not 1 < len(uses) <= 4:
             return False
         return len(self.s.terms([u.contribution for u in uses])) <= MAX_SUM
 
@@ -270,7 +307,9 @@ def measure(t: Scene, p: Plan, s: Style, *, edge_labels: bool | None = None,
     lay = Layout(stored_grad=stored_grad)
     size, esize = s.fontsize, s.edge_fontsize
     uses = drawn_uses(t, p, tx.owner)
-    if edge_labels is None:
+    if p.folded:  # an edge past a folded op stands for several: it has no one number
+        lay.labels = False
+    elif edge_labels is None:
         lay.labels = len(uses) <= MAX_LABELLED_EDGES
         if not lay.labels:
             lay.notes.append(w.no_labels.format(n=len(uses)))
@@ -278,7 +317,7 @@ def measure(t: Scene, p: Plan, s: Style, *, edge_labels: bool | None = None,
         lay.labels = bool(edge_labels)
     fanin: list[str] = []
     for i, v in enumerate(t.values):
-        if i in p.hidden:
+        if i in p.hidden or i in p.folded:
             continue
         g = tx.owner.get(i)
         if g is not None and i != g.output:
@@ -288,7 +327,7 @@ def measure(t: Scene, p: Plan, s: Style, *, edge_labels: bool | None = None,
             lay.keep(f"{name}.const", fonts.cell_width(tx.name(i), size, padding=CELL_PAD + 2))
             continue
         bold = bool(v.label) or g is not None
-        if g is not None and s.cells == "column":
+        if g is not None and tx.ops_row(g):
             lay.keep(f"{name}.name", fonts.cell_width(tx.group_name(g), size, True, CELL_PAD))
             lay.keep(f"{name}.ops", fonts.cell_width(g.title, size, False, CELL_PAD))
         else:
@@ -322,22 +361,27 @@ def measure(t: Scene, p: Plan, s: Style, *, edge_labels: bool | None = None,
                 texts = [tx.backward_label(use_list[0]), "?"] if not t.is_constant(src) else []
             for text in texts:  # bold in the frame that computes it
                 lay.keep(f"b{key}", fonts.cell_width(text, esize, True, EDGE_PAD))
-    if p.collapsed:
-        lay.notes.insert(0, w.collapsed.format(n=len(p.groups), full=p.full_count))
+    if p.focus:  # a batch by its first sample
+        lay.notes.insert(0, w.focus.format(n=len(p.groups), samples=tx.sample_name(2),
+                                           full=p.full_count))
+    elif p.collapsed:
+        collapsed = w.collapsed_compact if s.compact else w.collapsed
+        lay.notes.insert(0, collapsed.format(n=len(p.groups), full=p.full_count))
     lay.notes.extend(notes or [])
-    if p.hidden:
+    if len(p.hidden) > p.focus:
         lay.notes.append(w.hidden.format(n=len(p.hidden), total=len(t.values),
                                          max_nodes=p.max_nodes))
+    if p.hidden:
         lay.keep("hidden", fonts.cell_width(w.hidden_node.format(n=len(p.hidden)), size,
                                             padding=CELL_PAD + 4))
     for g in p.groups:
         if not p.collapsed:
             lay.keep(f"cluster_g{g.output}", fonts.cell_width(tx.group_title(g), esize,
                                                               padding=2))
-    for k in range(0 if p.shared else 1, p.n_samples + 1):
+    for k in range(0 if p.shared else 1, 0 if p.focus else p.n_samples + 1):
         lay.keep(f"cluster_s{k}", fonts.cell_width(tx.sample_name(k), esize, True, 2))
     for variant in header or [[]]:
-        lines = ([title] if title else []) + variant + lay.notes
+        lines = header_lines(title, variant, lay.notes)
         lay.header_rows = max(lay.header_rows, len(lines))
         for k, line in enumerate(lines):
             bold = bool(title) and k == 0
@@ -346,9 +390,33 @@ def measure(t: Scene, p: Plan, s: Style, *, edge_labels: bool | None = None,
     return lay
 
 
+def header_lines(title: str | None, header: list[str], notes: list[str]) -> list[str]:
+    """The lines above the graph: the title, the legend or caption, the notes
+    (each wrapped at ``MAX_NOTE`` characters)."""
+    lines = ([title] if title else []) + header
+    for note in notes:
+        lines.extend(wrap(note, MAX_NOTE))
+    return lines
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """A caption as lines of at most ``width`` characters, broken after ``; `` or
+    ``: `` where it can (a clause stays whole), else between words."""
+    lines: list[str] = []
+    for clause in (text.replace(" ; ", " ;\0").replace("; ", ";\0").replace(" : ", " :\0")
+                   .replace(": ", ":\0").split("\0")):
+        if lines and len(lines[-1]) + 1 + len(clause) <= width:
+            lines[-1] += " " + clause
+        else:
+            lines.extend(textwrap.wrap(clause, width) or [""])
+    return lines
+
+
 def shows_labels(t: Scene, p: Plan, edge_labels: bool | None) -> bool:
     """Are there numbers on the edges (``edge_labels``; None: up to
-    :data:`MAX_LABELLED_EDGES` edges)?"""
+    :data:`MAX_LABELLED_EDGES` edges; never past a fold)?"""
+    if p.folded:
+        return False
     if edge_labels is None:
         return len(drawn_uses(t, p, p.group_of() if p.collapsed else {})) <= MAX_LABELLED_EDGES
     return bool(edge_labels)
@@ -361,11 +429,12 @@ def drawn_uses(t: Scene, p: Plan, owner: dict[int, Group]
     are one edge ``"{box}_{k}"``."""
     out: list[tuple[str, list[Use], int]] = []
     for i, v in enumerate(t.values):
-        if v.fn is None or i in p.hidden:
+        if v.fn is None or i in p.hidden or i in p.folded:
             continue
         g = owner.get(i)
         if g is None:
-            out.extend((f"{i}_{u.pos}", [u], i) for u in t.inputs[i] if u.src not in p.hidden)
+            out.extend((f"{i}_{u.pos}", [u], i) for u in t.inputs[i]
+                       if u.src not in p.hidden and p.folded.get(u.src, 0) is not None)
             continue
         if i != g.output:
             continue
@@ -410,7 +479,18 @@ class DotWriter:
         self.stored_grad = stored_grad
         self.size = size
         self.owner = self.tx.owner
-        self._width: int | None = None  # a column of cells: one width for all
+        # a batch's shared parameters, and each sample's inputs, drawn as one
+        # table each (see _table): node -> its table's DOT id
+        self.in_table: dict[int, str] = {}
+        columns: dict[str, list[int]] = {"shared": p.shared}
+        for i, k in sorted(p.samples.items()):
+            if k and t.values[i].fn is None and not t.is_constant(i):
+                columns.setdefault(f"inputs{k}", []).append(i)
+        for table, column in columns.items():
+            drawn = [x for x in column
+                     if x not in p.hidden and x not in self.owner and x not in p.folded]
+            if len(drawn) > 1:
+                self.in_table.update((x, table) for x in drawn)
         self.step_of = t.step_of()
         n_ops = len(t.steps)
         self.forward_done: set[int] = set()
@@ -499,9 +579,8 @@ class DotWriter:
         return body
 
     def _cell(self, key: str, text: str, *, size: float, padding: int, color: str | None = None,
-              bold: bool = False, align: str = "left") -> str:
-        width = self._width or self.lay.widths.get(key) or fonts.cell_width(text, size, bold,
-                                                                             padding)
+              bold: bool = False, align: str = "left", width: int | None = None) -> str:
+        width = width or self.lay.widths.get(key) or fonts.cell_width(text, size, bold, padding)
         return (f'<td align="{align}" width="{width}" height="{cell_height(size, padding)}" '
                 f'fixedsize="true">{self._text(text, color=color, bold=bold)}</td>')
 
@@ -510,40 +589,27 @@ class DotWriter:
         v = t.values[i]
         state = self._state(i)
         size = s.fontsize
-        known = self._known(i)
         if t.is_constant(i) and group is None:
             return self._constant_node(i, name)
         fill = {"receiving": s.active_fill, "done": s.done_fill}.get(
             state, s.leaf_fill if v.fn is None else s.value_fill)
-        text_color = s.pending_color if state == "pending" else s.text_color
         column = s.cells == "column"
         keys = [f"{name}.name", f"{name}.data", f"{name}.grad"]
-        if column and group is not None:
+        ops_row = group is not None and tx.ops_row(group)
+        if ops_row:
             keys.insert(1, f"{name}.ops")
-        self._width = max(self.lay.widths.get(k, 0) for k in keys) if column else None
-        if column and group is not None:
+        width = max(self.lay.widths.get(k, 0) for k in keys) if column else None  # one column
+        if ops_row:
+            assert group is not None
             cells = [self._cell(keys[0], tx.group_name(group), size=size, padding=CELL_PAD,
-                                bold=True),
-                     self._cell(keys[1], group.title, size=size, padding=CELL_PAD)]
+                                bold=True, width=width),
+                     self._cell(keys[1], group.title, size=size, padding=CELL_PAD, width=width)]
         else:
             cells = [self._cell(keys[0], tx.name(i, group), size=size, padding=CELL_PAD,
                                 bold=bool(v.label) or group is not None,
-                                color=s.text_color if v.label or group else s.name_color)]
-        cells.append(self._cell(f"{name}.data", tx.data(i, known), size=size, padding=CELL_PAD,
-                                color=text_color if not known else None))
-        if self._shows_grads():
-            received = None if self.moment is None else self._received(i)
-            grad_text = tx.grad(i, received)
-            pending = "?" in grad_text
-            cells.append(self._cell(f"{name}.grad", grad_text, size=size, padding=CELL_PAD,
-                                    color=s.pending_color if pending else s.grad_color,
-                                    bold=state == "receiving"))
-        elif self.stored_grad:
-            cells.append(self._cell(f"{name}.grad", tx.stored(i), size=size, padding=CELL_PAD,
-                                    color=s.grad_color))
-        else:
-            cells.append(self._cell(f"{name}.grad", "", size=size, padding=CELL_PAD))
-        self._width = None
+                                color=s.text_color if v.label or group else s.name_color,
+                                width=width)]
+        cells += self._number_cells(i, name, state, width, width)
         rows = "".join(f"<tr>{c}</tr>" for c in cells) if column else f'<tr>{"".join(cells)}</tr>'
         table = (f'<table border="0" cellborder="1" cellspacing="0" cellpadding="{CELL_PAD}" '
                  f'color="{s.border_color}">{rows}</table>')
@@ -553,11 +619,79 @@ class DotWriter:
                 "pending": ', penwidth=1.5, style="filled,dashed"',
                 "done": ', penwidth=1.5, style="filled"'}.get(state, ', penwidth=1, style="filled"')
         tooltip = v.label or ("input" if v.fn is None else v.op)
-        order = ', ordering="in"' if group is not None else ""
+        order = (', ordering="in"' if group is not None
+                 or (s.compact and len(t.inputs[i]) > 1) else "")  # compact: it is its op
         return (f'  {name} [id={quote(name)}, class={quote(classes)}, shape=box, margin=0, '
                 f'width=0, height=0{order}, '
                 f'fillcolor="{fill}", color="{s.border_color}"{line}, '
                 f'tooltip={quote(tooltip)}, label=<{table}>];')
+
+    def _number_cells(self, i: int, name: str, state: str, data_width: int | None = None,
+                      grad_width: int | None = None) -> list[str]:
+        """The data and grad cells of node i (grad empty in a forward view, so
+        every view has the same geometry), of the widths given if any."""
+        s, tx, size = self.s, self.tx, self.s.fontsize
+        known = self._known(i)
+        text_color = s.pending_color if state == "pending" else s.text_color
+        cells = [self._cell(f"{name}.data", tx.data(i, known), size=size, padding=CELL_PAD,
+                            color=text_color if not known else None, width=data_width)]
+        if self._shows_grads():
+            received = None if self.moment is None else self._received(i)
+            grad_text = tx.grad(i, received)
+            pending = "?" in grad_text
+            cells.append(self._cell(f"{name}.grad", grad_text, size=size, padding=CELL_PAD,
+                                    color=s.pending_color if pending else s.grad_color,
+                                    bold=state == "receiving", width=grad_width))
+        elif self.stored_grad:
+            cells.append(self._cell(f"{name}.grad", tx.stored(i), size=size, padding=CELL_PAD,
+                                    color=s.grad_color, width=grad_width))
+        else:
+            cells.append(self._cell(f"{name}.grad", "", size=size, padding=CELL_PAD,
+                                    width=grad_width))
+        return cells
+
+    def _table(self, table: str) -> str:
+        """The parameters a batch's samples share, or one sample's inputs, as one
+        table in creation (argument) order: Graphviz keeps a table's order, not
+        always a column of nodes'. The values follow one another down (left to
+        right drawings) or across (top down), each as its node would be (its
+        cells in a row or a column); the value's cell that faces its users is
+        the port its edges leave from; its cells take the colour of its state in
+        a step-through."""
+        s, tx, lay = self.s, self.tx, self.lay
+        column = sorted(x for x, name in self.in_table.items() if name == table)
+        down = s.rankdir in ("LR", "RL")  # the values one under the other
+        in_row = s.cells == "row"  # each value's cells side by side
+        kinds = ("name", "data", "grad")
+        widths = {k: max(lay.widths.get(f"v{x}.{k}", 0) for x in column) for k in kinds}
+        if not in_row:  # a value's cells one under the other: one width
+            widths = dict.fromkeys(kinds, max(widths.values()))
+        # the cell that faces the users: across a row, its end; down a column, the middle
+        facing = (-1 if s.rankdir in ("LR", "TB") else 0) if in_row == down else 1
+        values: list[list[str]] = []
+        for x in column:
+            state = self._state(x)
+            fill = {"receiving": s.active_fill, "done": s.done_fill}.get(state, s.leaf_fill)
+            cells = [self._cell(f"v{x}.name", tx.name(x), size=s.fontsize, padding=CELL_PAD,
+                                bold=True, width=widths["name"])]
+            cells += self._number_cells(x, f"v{x}", state, widths["data"], widths["grad"])
+            cells[facing] = cells[facing].replace("<td ", f'<td port="p{x}" ', 1)
+            values.append([c.replace("<td ", f'<td bgcolor="{fill}" ', 1) for c in cells])
+        if in_row and down:  # a row per value
+            rows = ["".join(cells) for cells in values]
+        elif in_row:  # one row of all the values
+            rows = ["".join(c for cells in values for c in cells)]
+        elif down:  # a row per cell
+            rows = [c for cells in values for c in cells]
+        else:  # a column per value
+            rows = ["".join(cells[k] for cells in values) for k in range(3)]
+        html_table = (f'<table border="0" cellborder="1" cellspacing="0" '
+                      f'cellpadding="{CELL_PAD}" color="{s.border_color}">'
+                      + "".join(f"<tr>{r}</tr>" for r in rows) + "</table>")
+        kind = "shared" if table == "shared" else "inputs"
+        tooltip = tx.w.shared if kind == "shared" else "inputs"
+        return (f'  {table} [id="{table}", class="value leaf {kind}", shape=plain, '
+                f'tooltip={quote(tooltip)}, label=<{html_table}>];')
 
     def _constant_node(self, i: int, name: str) -> str:
         s = self.s
@@ -612,7 +746,7 @@ class DotWriter:
         else:
             finished = self._finished(uses[0])
             active = head_node == self.active
-        port = self._port
+        port = "" if ":" in tail else self._port  # a table's port names its side
         forward = self._forward_frame
         if not labelled:
             return [self._bare_edge(tail, head, key, src, finished, active)]
@@ -709,19 +843,24 @@ class DotWriter:
         samples: dict[int, list[str]] = {k: [] for k in range(0, p.n_samples + 1)}
         shared = set(p.shared)
         for i, v in enumerate(t.values):
-            if i in p.hidden:
+            if i in p.hidden or i in p.folded:
                 continue
             if i in self.owner:
                 g = self.owner[i]
                 if i == g.output:
                     blocks[i].append(self._value_node(i, f"g{i}", group=g))
                 continue
+            if i in self.in_table:
+                continue
             k = 0 if i in shared else p.samples.get(i)
             target = (blocks[in_cluster[i].output] if i in in_cluster
                       else samples[k] if k is not None else lines)
             target.append(self._value_node(i, f"v{i}"))
-            if v.fn is not None:
+            if v.fn is not None and not s.compact:  # compact: the value's name says its op
                 target.append(self._op_node(i))
+        for table in dict.fromkeys(self.in_table.values()):
+            k = 0 if table == "shared" else int(table.removeprefix("inputs"))
+            (lines if p.focus and k else samples[k]).append(self._table(table))
         layers: dict[int, list[str]] = {}
         for g in p.groups:
             block = blocks[g.output]
@@ -746,24 +885,17 @@ class DotWriter:
                          f'color="{s.cluster_color}", fontcolor="{s.cluster_color}"];')
             lines.extend(block)
             lines.append("  }")
-        inputs_of: dict[int, list[int]] = {}
-        for i, k in sorted(p.samples.items()):
-            if k and t.values[i].fn is None and not t.is_constant(i) and i not in p.hidden:
-                inputs_of.setdefault(k, []).append(i)
         for k, block in samples.items():
             if not block:
+                continue
+            if p.focus and k:  # a batch by sample 1: no boxes, the others' results
+                lines.extend(block)  # (named by their sample) beside its result
                 continue
             name = self.tx.sample_name(k)
             lines.append(f"  subgraph cluster_s{k} {{")
             lines.append(f"    graph [label={self._cluster_label(f'cluster_s{k}', name, True)}, "
                          f'style="rounded", color="{s.cluster_color}", penwidth=1.5];')
             lines.extend(block)
-            # the shared parameters, and each sample's inputs, in one column, by
-            # creation (argument order), top to bottom
-            column = p.shared if k == 0 else inputs_of.get(k, [])
-            if len(column) > 1:
-                chain = " -> ".join(f"v{x}" for x in reversed(column))
-                lines.append(f"    {{rank=same; {chain} [style=invis];}}")
             lines.append("  }")
         if p.hidden:
             text = self.tx.w.hidden_node.format(n=len(p.hidden))
@@ -790,7 +922,7 @@ class DotWriter:
         """Title, legend or caption, notes: one left-aligned line each, in a box of
         the same size in every view and frame."""
         s, lay = self.s, self.lay
-        lines = ([self.title] if self.title else []) + self.header + lay.notes
+        lines = header_lines(self.title, self.header, lay.notes)
         if not lines or lay.header_rows == 0:
             return ""
         rows = []
@@ -805,25 +937,38 @@ class DotWriter:
                 + "".join(rows) + "</table>>")
 
     def _name(self, i: int) -> str:
+        """The DOT end of an edge from node i (a shared parameter: its table port)."""
         g = self.owner.get(i)
-        return f"g{g.output}" if g is not None else f"v{i}"
+        if g is not None:
+            return f"g{g.output}"
+        if i in self.in_table:
+            side = {"LR": "e", "TB": "s", "RL": "w", "BT": "n"}[self.s.rankdir]
+            return f"{self.in_table[i]}:p{i}:{side}"
+        return f"v{i}"
 
     def _edges(self) -> list[str]:
         t, p, s = self.t, self.p, self.s
         out: list[str] = []
         hidden_heads: dict[str, None] = {}
         for i, v in enumerate(t.values):
-            if v.fn is None or i in p.hidden:
+            if v.fn is None or i in p.hidden or i in p.folded:
                 continue
             g = self.owner.get(i)
             if g is None:
+                head = f"v{i}" if s.compact else f"op{i}"
                 for u in t.inputs[i]:
                     if u.src in p.hidden:
-                        hidden_heads[f"op{i}"] = None
+                        hidden_heads[head] = None
                         continue
-                    out.extend(self._use_edges(self._name(u.src), f"op{i}", f"{i}_{u.pos}",
+                    if u.src in p.folded:  # from where the folded chain starts
+                        start = p.folded[u.src]
+                        if start is None:
+                            continue
+                        u = u._replace(src=start)
+                    out.extend(self._use_edges(self._name(u.src), head, f"{i}_{u.pos}",
                                                [u], i, False))
-                out.append(self._result_edge(i))
+                if not s.compact:
+                    out.append(self._result_edge(i))
                 continue
             if i != g.output:
                 continue

@@ -157,16 +157,21 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
       now (``.grad 8`` after two ``backward()`` calls, or what was set by hand).
     - ``fit``: ``"slide"`` (16:9), ``"slide-4:3"``, ``"a4"``, ``"a4-landscape"``:
       chooses the direction (left to right or top down), the cells' arrangement,
-      collapsing, edge numbers and the font size, so that the drawing fits the
-      page with its text at least 18 pt on a slide (8 pt on A4); when nothing
-      fits, a note says how small the text is (see ``autograd.drawing.fit``).
+      collapsing, edge numbers, compact texts (``Style(compact=True)``: no op
+      nodes, a neuron titled by its activation, no sums in the gradients), a
+      batch loss by its first sample (the others by their result, the shared
+      parameters inside sample 1's neurons, a chain such as ``(ŷ − 1)^2`` as one
+      node) and the font size, so that the drawing fits the page with its text
+      at least 18 pt on a slide (8 pt on A4). Notes say what was left out; when
+      nothing fits, a note says how small the text is (see ``autograd.drawing.fit``).
     - ``clusters``: neurons (a weighted sum, its activation and its own
       parameters) in a dashed box, named by layer and number (``neuron 1.2``);
       ``collapse``: True draws each neuron as one box, "auto" does so when the
       graph has more than ``max_nodes`` nodes; past ``max_nodes`` even then,
       only the part nearest the root is drawn, with a note. ``layers``: also box
       the neurons of each layer together. A batch loss is drawn one box per
-      sample, the parameters they share once.
+      sample, the parameters they share once; the shared parameters, and each
+      sample's inputs, are one table each, in argument order.
     - ``edge_labels``: numbers on the edges; None (auto) leaves them out past
       120 edges; an op with more than 6 inputs never has them (a note says so).
     - ``title``: a line of text above the graph (a str; NUL, other control
@@ -201,7 +206,7 @@ def draw(root: Any, direction: str = "forward", *, style: Style | None = None,
                         stored_grad=stored_grad, legend=legend, notes=notes).source
 
     c = choose(t, s, page, write, max_nodes=max_nodes, collapse=collapse, clusters=clusters,
-               layers=layers, edge_labels=edge_labels, renderer=renderer)
+               layers=layers, edge_labels=edge_labels, renderer=renderer, focus=True)
     return _drawing(t, c.plan, c.style, direction, edge_labels=c.labels, title=title,
                     renderer=renderer, stored_grad=stored_grad, legend=legend, size=c.size,
                     notes=c.notes)

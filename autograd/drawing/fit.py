@@ -3,10 +3,11 @@
 A page is a size and the smallest text that is readable on it: 18 pt on a
 slide (a 16:9 slide is 13.33 × 7.5 in, PowerPoint's and Beamer's 16:9 at
 1:1), 8 pt on A4 paper (the usual floor for figures in print).
-:func:`choose` tries, from the most detailed to the
-most compact, the ways a graph can be drawn — left to right or top down,
-value cells in a row or in a column, every node or neurons collapsed into
-boxes, numbers on the edges or not — with all text at the smallest readable
+:func:`choose` tries, from the most detailed to the most compact, the ways a
+graph can be drawn — left to right or top down, value cells in a row or in a
+column, every node or neurons collapsed into boxes, numbers on the edges or
+not, full or compact texts (no op nodes, no sums in the gradients), and for
+``draw`` a batch loss by its first sample — with all text at the smallest readable
 size, lays each out with the renderer and keeps the first that fits the page;
 its text is then made as large as the page allows. When none fits, the one
 whose text comes out largest is kept, with a note saying how large. Numbers
@@ -90,11 +91,12 @@ Writer = Callable[[Style, Plan, bool | None, tuple[str, ...]], str]
 def choose(t: Scene, s: Style, page: Page, write: Writer, *,
            max_nodes: int | None, collapse: bool | str, clusters: bool, layers: bool,
            edge_labels: bool | None, renderer: str | None,
-           say_labels_left_out: bool = True) -> Choice:
+           say_labels_left_out: bool = True, focus: bool = False) -> Choice:
     """The most detailed drawing of ``t`` that fits ``page`` (see the module doc).
     ``write(style, plan, labels, notes)`` gives the DOT of the view to measure.
     ``say_labels_left_out=False``: no note when the edge numbers are left out (the
-    step-through's captions say each step's numbers)."""
+    step-through's captions say each step's numbers). ``focus``: when nothing
+    else fits, a batch loss by its first sample (``plan(..., focus=True)``)."""
     collapses = [False, True] if collapse == "auto" else [collapse]
     label_options: list[bool | None] = [None, False] if edge_labels is None else [edge_labels]
     plans = [plan(t, max_nodes=max_nodes, collapse=c, clusters=clusters, layers=layers)
@@ -102,17 +104,26 @@ def choose(t: Scene, s: Style, page: Page, write: Writer, *,
     if len(plans) == 2 and not plans[1].collapsed:
         plans = plans[:1]  # nothing to collapse
     small = min(plans, key=lambda p: count_drawn(t, p))
+    stages = [plans]
+    if focus and collapse in (True, "auto"):  # last: a batch by its first sample
+        focused = [plan(t, max_nodes=max_nodes, collapse=True, clusters=clusters,
+                        layers=layers, focus=True, fold=fold) for fold in (False, True)]
+        if focused[0].focus:
+            stages.append(focused)
     size = (page.width, page.height)
     tried: list[tuple[float, Style, Plan, bool | None, tuple[str, ...]]] = []
-    for labels in label_options:
+    for stage, (labels, compact) in ((stage, d) for stage in stages
+                                     for d in _detail(label_options, s.compact)):
         # the numbers the user did not turn off, left out to fit: a note says so
-        extra: tuple[str, ...] = ((words(s.lang).fit_no_labels,) if labels is False
-                                  and edge_labels is None and say_labels_left_out else ())
-        for p in plans:
+        extra = _left_out(s.lang, labels is False and edge_labels is None
+                          and say_labels_left_out, compact and not s.compact)
+        for p in stage:
             if p is not small and count_drawn(t, p) > MAX_FIT_NODES:
                 continue
+            if p.folded and labels is not False:  # an edge past a fold has no one number
+                continue
             for rankdir, cells in SHAPES:
-                base = sized(s, page.min_pt, rankdir, cells)
+                base = sized(s.replace(compact=compact), page.min_pt, rankdir, cells)
                 try:
                     w, h = layout_size(write(base, p, labels, extra), renderer)
                 except RenderError:  # nothing to measure with: the first way, shrunk to fit
@@ -120,7 +131,7 @@ def choose(t: Scene, s: Style, page: Page, write: Writer, *,
                 scale = min(page.width / w, page.height / h)
                 tried.append((scale, base, p, labels, extra))
                 if scale >= 1.0:
-                    return _grown(s, page, scale, rankdir, cells, p, labels, extra, write,
+                    return _grown(base, page, scale, rankdir, cells, p, labels, extra, write,
                                   renderer)
     scale, base, p, labels, extra = max(tried, key=lambda x: x[0])
 
@@ -134,6 +145,22 @@ def choose(t: Scene, s: Style, page: Page, write: Writer, *,
     w, h = layout_size(write(base, p, labels, extra + (too_small(scale),)), renderer)
     scale = min(scale, page.width / w, page.height / h)
     return Choice(base, p, labels, size, extra + (too_small(scale),))
+
+
+def _left_out(lang: str, labels: bool, compact: bool) -> tuple[str, ...]:
+    """The note that says what was left out to fit (one line)."""
+    w = words(lang)
+    parts = [part for part, left in ((w.fit_no_labels, labels), (w.fit_compact, compact))
+             if left]
+    return (w.fit_left_out.format(what="; ".join(parts)),) if parts else ()
+
+
+def _detail(label_options: list[bool | None], compact: bool
+            ) -> list[tuple[bool | None, bool]]:
+    """Full texts with edge numbers on, then off; then compact ones (no op
+    nodes, neurons titled by their activation, gradients without their sums)."""
+    return [(labels, c) for c in ((compact,) if compact else (False, True))
+            for labels in label_options]
 
 
 def _grown(s: Style, page: Page, scale: float, rankdir: str, cells: str, p: Plan,

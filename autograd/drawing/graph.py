@@ -105,11 +105,13 @@ class Group:
 
     ``layer`` counts neurons on the longest path from the inputs (1 for the
     first layer); ``index`` numbers the neurons of one layer (of one sample)
-    from 1 by creation; ``title`` is the ops it holds (``w·x+b → tanh``)."""
+    from 1 by creation; ``title`` is the ops it holds (``w·x+b → tanh``),
+    ``activation`` the last one's symbol when it has one (``tanh``)."""
 
     output: int
     members: list[int]
     title: str
+    activation: str | None = None
     layer: int = 1
     index: int = 1
     sample: int | None = None
@@ -128,37 +130,45 @@ class Plan:
     samples: dict[int, int] = field(default_factory=dict)  # node -> sample (1-based)
     n_samples: int = 0
     shared: list[int] = field(default_factory=list)  # leaves the samples share, by creation
+    focus: int = 0  # values hidden to show a batch by its first sample (0: not focused)
+    # nodes drawn inside the node that uses them (see _fold): an op -> the drawn node
+    # its chain starts from; a constant it uses -> None
+    folded: dict[int, int | None] = field(default_factory=dict)
 
     def group_of(self) -> dict[int, Group]:
         return {m: g for g in self.groups for m in g.members}
 
 
-def find_groups(t: Scene) -> list[Group]:
+def find_groups(t: Scene, hidden: set[int] | frozenset[int] = frozenset()) -> list[Group]:
     """Neurons found by shape alone (no op is named): a variadic op with at
     least three inputs that is a weighted sum (its syntax is ``pairs``, as
     ``dot``) or is followed by an activation (a unary op, its only user); with
-    it, the leaves it uses that nothing else uses (its own weights and bias)."""
+    it, the leaves it uses that nothing else drawn uses (its own weights and
+    bias; ``hidden``: nodes not drawn)."""
     groups: list[Group] = []
     taken: set[int] = set()
     for i in range(len(t.values)):  # by creation: numbering follows the forward pass
         op = t.values[i].fn
-        if op is None or op.arity is not None or len(t.inputs[i]) < 3 or i in taken:
+        if op is None or op.arity is not None or len(t.inputs[i]) < 3 or i in taken \
+                or i in hidden:
             continue
         members = {i}
-        output, title = i, op.label()
+        output, title, activation = i, op.label(), None
         if len(t.users[i]) == 1:
             act = t.users[i][0].dst
             act_op = t.values[act].fn
             if act_op is not None and act_op.arity == 1:
                 members.add(act)
-                output, title = act, f"{title} → {act_op.label()}"
+                activation = act_op.label()
+                output, title = act, f"{title} → {activation}"
         if output == i and op.syntax.kind != "pairs":
             continue
         for u in t.inputs[i]:
-            if t.values[u.src].fn is None and all(w.dst == i for w in t.users[u.src]):
+            if t.values[u.src].fn is None and all(w.dst == i or w.dst in hidden
+                                                  for w in t.users[u.src]):
                 members.add(u.src)
         taken.update(members)
-        groups.append(Group(output, sorted(members), title))
+        groups.append(Group(output, sorted(members), title, activation))
     _number_layers(t, groups)
     return groups
 
@@ -251,12 +261,17 @@ def count_drawn(t: Scene, plan: Plan) -> int:
     total += len(t.values) + n_ops  # a value with an op counts twice
     for i in skip:
         total -= 1 if t.values[i].fn is None else 2
+    for i in plan.folded:
+        total -= 1 if t.values[i].fn is None else 2
     return total
 
 
 def plan(t: Scene, *, max_nodes: int | None, collapse: bool | str, clusters: bool,
-         layers: bool = False) -> Plan:
-    """Clusters or boxes for neurons, samples of a batch, and a cut-off past ``max_nodes``."""
+         layers: bool = False, focus: bool = False, fold: bool = False) -> Plan:
+    """Clusters or boxes for neurons, samples of a batch, and a cut-off past ``max_nodes``.
+    ``focus``: a batch (collapsed) shows its first sample in full and every other
+    sample by its result only (see :func:`_focus`); ``fold``: chains of ops on one
+    value drawn as their last node (see :func:`_fold`; edges then carry no numbers)."""
     if collapse not in (True, False, "auto"):
         raise ValueError(f"draw: collapse must be True, False or 'auto', got {collapse!r}")
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int)
@@ -278,9 +293,59 @@ def plan(t: Scene, *, max_nodes: int | None, collapse: bool | str, clusters: boo
         p.full_count = full
     elif not clusters:
         p.groups = []
+    if focus and p.collapsed and p.n_samples >= 2:
+        _focus(t, p, owner)
     if max_nodes is not None and count_drawn(t, p) > max_nodes:
         _cut(t, p, max_nodes)
+    if fold:
+        _fold(t, p)
     return p
+
+
+def _focus(t: Scene, p: Plan, owner: dict[int, int]) -> None:
+    """A batch by its first sample: samples 2, 3 … hidden but for their result
+    (the node the loss reads), so the shared parameters are used by sample 1's
+    neurons only and go inside their boxes, as in a one-sample network."""
+    results = {k: x for x, k in owner.items()
+               if k >= 2 and t.values[x].fn is not None
+               and any(owner.get(u.dst) != k for u in t.users[x])}
+    hidden = {x for x, k in owner.items() if k >= 2 and results.get(k) != x}
+    groups = find_groups(t, hidden)
+    for g in groups:
+        g.sample = p.samples.get(g.output)
+    _number_neurons(groups)
+    members = {m for g in groups for m in g.members}
+    p.groups = groups
+    p.hidden |= hidden
+    p.focus = len(hidden)
+    p.shared = [x for x in p.shared if x not in members]
+    p.samples = {x: k for x, k in p.samples.items() if x not in hidden}
+
+
+def _fold(t: Scene, p: Plan) -> None:
+    """A chain of ops each on one value and constants (``(ŷ − 1)^2`` is ``ŷ − 1``
+    then ``^2``) drawn as its last node, whose name shows the chain: the ops
+    before it, unnamed and used by it alone, are not drawn, nor their constants.
+    Edges then skip what is folded, so they carry no numbers."""
+    in_group = p.group_of()
+
+    def single(i: int) -> int | None:
+        """The one input of op ``i`` that is not a constant, if it has one only."""
+        ins = [u.src for u in t.inputs[i] if not t.is_constant(u.src)]
+        return ins[0] if len(ins) == 1 else None
+
+    for i in range(len(t.values)):  # inputs before users: a chain folds from its start
+        if t.values[i].fn is None or i in p.hidden or i in in_group:
+            continue
+        c = single(i)
+        start = single(c) if c is not None and t.values[c].fn is not None else None
+        if (c is None or start is None or t.values[c].label or c in in_group
+                or c in p.hidden or len(t.users[c]) != 1):
+            continue
+        p.folded[c] = p.folded.get(start, start)
+        for u in t.inputs[c]:
+            if t.is_constant(u.src) and all(w.dst == c for w in t.users[u.src]):
+                p.folded[u.src] = None
 
 
 def _cut(t: Scene, p: Plan, max_nodes: int) -> None:
@@ -307,7 +372,7 @@ def _cut(t: Scene, p: Plan, max_nodes: int) -> None:
         kept.update(unit)
         for m in unit:
             for u in t.inputs[m]:
-                if u.src not in queued and u.src not in kept:
+                if u.src not in queued and u.src not in kept and u.src not in p.hidden:
                     queued.add(u.src)
                     queue.append(u.src)
     p.groups = [g for g in p.groups if g.output in kept]

@@ -22,7 +22,6 @@ recorded values and the engine's own walk).
 from __future__ import annotations
 
 import os
-import textwrap
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 
 from ..files import atomic_write
 from .display import check_text, data_url, display_size, markup, player_html, stepper_bundle
-from .dot import DotWriter, Moment, measure, short_name
+from .dot import DotWriter, Moment, measure, short_name, wrap
 from .drawing import DEFAULT_MAX_NODES, Drawing, check_options
 from .fit import check_fit, choose
 from .graph import Plan, Scene, plan, read
@@ -233,7 +232,7 @@ def step_through(root: Any, *, style: Style | None = None,
     texts = [caption(t, m, s, both=passes == "forward+backward") for m in moments]
     for k, text in enumerate(texts):  # labels reach them: refuse what cannot be shown
         check_text("step_through", f"caption {k} (made from the labels)", text, optional=False)
-    lines = [wrap(text) if captions else [] for text in texts]
+    lines = [wrap(text, CAPTION_WIDTH) if captions else [] for text in texts]
     size: tuple[float, float] | None = None
     notes: tuple[str, ...] = ()
     if page is None:
@@ -264,21 +263,9 @@ def step_through(root: Any, *, style: Style | None = None,
             continue
         node = (t.forward_steps if m.pass_ == "forward" else t.steps)[m.done - 1]
         g = owner.get(node)
-        active.append(f"g{g.output}" if g is not None else f"op{node}")
+        active.append(f"g{g.output}" if g is not None
+                      else f"v{node}" if s.compact else f"op{node}")  # compact: no op nodes
     return Stepper(t, drawings, texts, active, passes, captions)
-
-
-def wrap(text: str, width: int = CAPTION_WIDTH) -> list[str]:
-    """A caption as lines of at most ``width`` characters, broken after ``; `` or
-    ``: `` where it can (a clause stays whole), else between words."""
-    lines: list[str] = []
-    for clause in (text.replace(" ; ", " ;\0").replace("; ", ";\0").replace(" : ", " :\0")
-                   .replace(": ", ":\0").split("\0")):
-        if lines and len(lines[-1]) + 1 + len(clause) <= width:
-            lines[-1] += " " + clause
-        else:
-            lines.extend(textwrap.wrap(clause, width) or [""])
-    return lines
 
 
 def _called(t: Scene, i: int, s: Style) -> str:

@@ -38,7 +38,12 @@ _ZERO = re.compile(r"-(?=[0.]*(?:$|[eE]))")
 
 @dataclass(frozen=True)
 class Style:
-    """Colours (any Graphviz colour: ``"#rrggbb"`` or a name), fonts, formats, language."""
+    """Colours (any Graphviz colour: ``"#rrggbb"`` or a name), fonts, formats, language.
+
+    ``compact``: fewer, shorter texts for big graphs on small pages — no op
+    nodes (an op's inputs go into its value, whose name says the op), a
+    neuron titled by its activation (``neuron 1.2 · ReLU``), a gradient
+    without its sum. ``fit=`` turns it on when the page needs it."""
 
     fontname: str = "Helvetica"
     fontsize: float = 14.0
@@ -62,6 +67,7 @@ class Style:
     rankdir: str = "LR"
     nodesep: float = 0.25
     ranksep: float = 0.45
+    compact: bool = False
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:

@@ -29,6 +29,7 @@ class Words:
     neuron: str
     layer: str
     sample: str
+    samples: str
     shared: str
     collapsed: str
     hidden: str
@@ -37,6 +38,11 @@ class Words:
     fanin: str
     fit_small: str
     fit_no_labels: str
+    fit_compact: str
+    fit_left_out: str
+    collapsed_compact: str
+    focus: str
+    received_compact: str
     step: str
     pass_step: str
     forward_pass: str
@@ -70,6 +76,7 @@ EN = Words(
     neuron="neuron",
     layer="layer",
     sample="sample",
+    samples="samples",
     shared="shared parameters",
     collapsed=("{n} neurons collapsed into boxes ({full} nodes in full; "
                "draw(..., collapse=False) shows them)"),
@@ -79,9 +86,15 @@ EN = Words(
     no_labels="edge labels left out ({n} edges; draw(..., edge_labels=True) shows them)",
     fanin=("no numbers on the {n} inputs of {ops} (more than {limit} inputs: "
            "the nodes show them)"),
-    fit_small=("text is {size} pt at {page} size (less than {min} pt): the graph is too "
-               "big to read on one page; draw a part of it (max_nodes=...)"),
-    fit_no_labels="numbers on the edges left out to fit the page (edge_labels=True shows them)",
+    fit_small=("text is {size} pt at {page} size (less than {min} pt): too big for one "
+               "page; max_nodes=... draws a part"),
+    fit_no_labels="no numbers on the edges (edge_labels=True)",
+    fit_compact="no op nodes, no sums in the grads",
+    fit_left_out="to fit the page: {what}",
+    collapsed_compact="{n} neurons as boxes (collapse=False: all {full} nodes)",
+    focus=("sample 1 in full ({n} neurons as boxes), {samples} by their result only "
+           "(fit=None: all {full} nodes)"),
+    received_compact="{k}/{n}",
     step="Step {k} of {n}",
     pass_step="{pass_} pass, step {k} of {n}",
     forward_pass="Forward",
@@ -115,6 +128,7 @@ FR = Words(
     neuron="neurone",
     layer="couche",
     sample="exemple",
+    samples="exemples",
     shared="paramètres partagés",
     collapsed=("{n} neurones réduits à une boîte ({full} nœuds en tout ; "
                "draw(..., collapse=False) les montre)"),
@@ -125,10 +139,15 @@ FR = Words(
                "les montre)"),
     fanin=("pas de nombres sur les {n} entrées de {ops} (plus de {limit} entrées : "
            "les nœuds les montrent)"),
-    fit_small=("texte de {size} pt au format {page} (moins de {min} pt) : le graphe est "
-               "trop grand pour une page ; dessinez-en une partie (max_nodes=...)"),
-    fit_no_labels=("nombres des arêtes omis pour tenir sur la page (edge_labels=True "
-                   "les montre)"),
+    fit_small=("texte de {size} pt au format {page} (moins de {min} pt) : trop grand "
+               "pour une page ; max_nodes=... en dessine une partie"),
+    fit_no_labels="arêtes sans nombres (edge_labels=True)",
+    fit_compact="ni nœuds d'opération, ni sommes des gradients",
+    fit_left_out="pour tenir sur la page : {what}",
+    collapsed_compact="{n} neurones en boîtes (collapse=False : les {full} nœuds)",
+    focus=("exemple 1 en entier ({n} neurones en boîtes), {samples} par leur seul "
+           "résultat (fit=None : les {full} nœuds)"),
+    received_compact="{k}/{n}",
     step="Étape {k} sur {n}",
     pass_step="{pass_}, étape {k} sur {n}",
     forward_pass="Passe avant",
