@@ -303,6 +303,14 @@ def test_compact_drops_op_nodes_and_sums_and_names_neurons_by_activation() -> No
     assert f"grad {Style().number(_first_input(root, 'x1').grad)}<" in compact.source
 
 
+def test_compact_must_be_a_bool() -> None:
+    for bad in ("yes", 1, None):
+        with pytest.raises(TypeError, match="Style: compact must be a bool, got"):
+            Style(compact=bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="compact must be a bool"):
+        draw(SEEDS["f"](), style=Style().replace(compact="no"))
+
+
 def test_a_compact_step_through_names_a_node_that_is_drawn_as_active() -> None:
     """Each frame's active id (the player's data-active) is a node of that frame:
     the op node, or in a compact drawing (no op nodes) the value it computes."""

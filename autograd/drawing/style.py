@@ -76,6 +76,9 @@ class Style:
         if self.cells not in ("row", "column"):
             raise ValueError(f"Style: cells must be 'row' (name | data | grad) or 'column' "
                              f"(one above the other), got {self.cells!r}")
+        if not isinstance(self.compact, bool):
+            raise TypeError(f"Style: compact must be a bool, got {type(self.compact).__name__} "
+                            f"{self.compact!r}")
         if self.rankdir not in ("LR", "TB", "RL", "BT"):
             raise ValueError(f"Style: rankdir must be 'LR', 'TB', 'RL' or 'BT', "
                              f"got {self.rankdir!r}")
