@@ -4,26 +4,12 @@ transport so kernels started at the same moment cannot take each other's ports).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from seeds import load
 
-
-def _load_builder() -> Any:
-    if "notebook_build" in sys.modules:
-        return sys.modules["notebook_build"]
-    spec = importlib.util.spec_from_file_location("notebook_build", ROOT / "notebooks" / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["notebook_build"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_builder()
+build = load("notebook_build", "notebooks/build.py")
 
 
 def run_cells(sources: list[str], cwd: Path) -> list[Any]:

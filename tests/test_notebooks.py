@@ -29,7 +29,8 @@ nbformat = pytest.importorskip("nbformat", reason="the notebook tests need nbfor
 pytest.importorskip("nbclient", reason="the notebook tests need nbclient")
 pytest.importorskip("ipykernel", reason="the notebook tests need ipykernel")
 
-from kernel import ROOT, build  # noqa: E402  (after the importorskips)
+from kernel import build  # noqa: E402  (after the importorskips)
+from seeds import ROOT  # noqa: E402
 
 SOURCES = build.sources()
 IDS = [s.stem for s in SOURCES]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seeds import SEEDS
 
 import autograd
 from autograd import Drawing, Op, Stepper, Value, step_through
@@ -18,18 +19,12 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def lecture_f() -> Value:
-    u, v, w = Value(2.0, label="u"), Value(3.0, label="v"), Value(4.0, label="w")
-    f = (u + v) * w
-    f.label = "f"
-    return f
+    return SEEDS["f"]()
 
 
 def shared_g() -> Value:
     """g = x·x + x at x = 3: x gets 1 from +, then 3 and 3 from ×; dg/dx = 7."""
-    x = Value(3.0, label="x")
-    g = x * x + x
-    g.label = "g"
-    return g
+    return SEEDS["square_plus"]()
 
 
 def node_line(source: str, name: str) -> str:
