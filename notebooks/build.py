@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import atexit
 import contextlib
+import functools
 import json
 import os
 import re
@@ -124,14 +125,12 @@ def venv_kernel() -> Iterator[str]:
                 os.environ["JUPYTER_PATH"] = old
 
 
-_SOCKETS: list[str] = []  # the directory of this process's kernel sockets, once made
-
-
+@functools.cache
 def _socket_dir() -> str:
-    if not _SOCKETS:
-        _SOCKETS.append(tempfile.mkdtemp(prefix="chainrule-kernels-"))
-        atexit.register(shutil.rmtree, _SOCKETS[0], ignore_errors=True)
-    return _SOCKETS[0]
+    """This process's directory for kernel sockets: made once, removed at exit."""
+    path = tempfile.mkdtemp(prefix="chainrule-kernels-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 class SocketFileKernelManager(AsyncKernelManager):
